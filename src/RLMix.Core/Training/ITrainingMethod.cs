@@ -1,0 +1,27 @@
+using RLMix.Data;
+using static TorchSharp.torch;
+
+namespace RLMix.Training;
+
+/// <summary>
+/// A training method (vanilla, a mixer, LaMix, RL-Mix): how one batch becomes one training step.
+/// Registered by name in <see cref="MethodRegistry"/>.
+/// </summary>
+public interface ITrainingMethod : IDisposable
+{
+    /// <summary>The method's name (e.g. <c>rmix</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Parameters the method trains besides the model (LaMix's head); empty for most.</summary>
+    IEnumerable<TorchSharp.Modules.Parameter> ExtraParameters { get; }
+
+    /// <summary>Performs one training step on <paramref name="batch"/> and returns the detached scalar loss.</summary>
+    Tensor TrainStep(Trainer trainer, Batch batch, MethodStep step);
+}
+
+/// <summary>Per-step context handed to a method.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="BatchIndex">0-based batch index within the epoch.</param>
+/// <param name="NumClasses">Number of classes.</param>
+/// <param name="Generator">Seeded generator for the method's random draws (derived from the run seed).</param>
+public sealed record MethodStep(int Epoch, int BatchIndex, int NumClasses, Generator Generator);
