@@ -1,4 +1,6 @@
 using System.Text.Json;
+using RLMix.Configuration;
+using RLMix.Errors;
 
 namespace RLMix.Training;
 
@@ -11,6 +13,22 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
     /// <summary>No method options: every method uses its defaults.</summary>
     public static MethodSettings Defaults { get; } = new(new Dictionary<string, JsonElement>());
 
-    /// <summary>Binds the section <paramref name="method"/> to <typeparamref name="T"/> (unknown keys are an error), or returns defaults.</summary>
-    public T Get<T>(string method) where T : new() => throw new NotImplementedException("STUB: filled by the CLI/config work");
+    /// <summary>
+    /// Binds the section <paramref name="method"/> to <typeparamref name="T"/> with snake_case keys,
+    /// or returns <c>new T()</c> when there is none. An unknown key or a wrong type is a
+    /// <see cref="UsageException"/> naming the section and the key.
+    /// </summary>
+    public T Get<T>(string method) where T : new()
+    {
+        if (!Sections.TryGetValue(method, out var section)) return new T();
+        try
+        {
+            return section.Deserialize<T>(ConfigFile.JsonOptions) ?? new T();
+        }
+        catch (JsonException e)
+        {
+            var keys = typeof(T).GetProperties().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+            throw new UsageException($"Options of method '{method}': {ConfigFile.Describe(e)} Allowed keys: {string.Join(", ", keys)}.");
+        }
+    }
 }

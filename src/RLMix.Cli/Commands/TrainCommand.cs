@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using RLMix.Configuration;
+using RLMix.Training;
+
+namespace RLMix.Cli.Commands;
+
+/// <summary><c>rlmix train</c>: trains a classifier with one method and writes metrics.json.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var run = new RunConfigOptions();
+        var outDir = new Option<string?>("--out", "-o") { Description = "Run directory (default runs/METHOD-DATASET-seedS)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace another run's results in the run directory." };
+        var onNonFinite = new Option<string?>("--on-nonfinite") { Description = "stop (default): stop at a NaN/Inf loss; skip: skip the batch and count it." };
+
+        var command = new Command("train", "Train a classifier with a mixup method; writes metrics.json, epochs.csv, config.json, log.txt and a checkpoint.");
+        run.AddTo(command);
+        command.Add(outDir);
+        command.Add(resume);
+        command.Add(overwrite);
+        command.Add(onNonFinite);
+        command.SetAction(p => Cli.Run(p, ctx =>
+        {
+            var config = run.Resolve(p);
+            config = (config with { OnNonFinite = p.GetValue(onNonFinite) ?? config.OnNonFinite }).Validate();
+            string dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{config.Method}-{config.Data.Dataset}-seed{config.Seed}");
+            var options = new RunOptions(dir, p.GetValue(resume), p.GetValue(overwrite));
+            ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir}",
+                config.Method, config.Data.Dataset, config.Model, config.Epochs, config.Seed, config.Device, dir);
+            var metrics = ProgressObserver.Run(ctx.Logger, observer =>
+                TrainingRun.Run(config, options, new LogFileOpener(observer, () => ctx.OpenLogFile(Path.Combine(dir, "log.txt"))), ctx.Cancel));
+            ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}%, ECE {Ece:F2}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir}/metrics.json",
+                metrics.Top1Error, metrics.Ece, metrics.FgsmError, metrics.SecondsPerEpoch, dir);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Opens DIR/log.txt when training starts (the run directory exists only then).</summary>
+    sealed class LogFileOpener(ITrainingObserver inner, Action open) : ITrainingObserver
+    {
+        public void Started(int epochs, int batchesPerEpoch, int startEpoch, int startBatch)
+        {
+            open();
+            inner.Started(epochs, batchesPerEpoch, startEpoch, startBatch);
+        }
+
+        public void BatchDone(int epoch, int batch, double loss, int images) => inner.BatchDone(epoch, batch, loss, images);
+        public void EpochDone(EpochRecord record) => inner.EpochDone(record);
+        public void Info(string message) => inner.Info(message);
+    }
+}

@@ -1,0 +1,26 @@
+using Serilog.Core;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace RLMix.Cli.Console;
+
+/// <summary>
+/// Serilog sink that writes through Spectre.Console, so that log lines appear above a live
+/// progress bar instead of corrupting it (spectre.console#1146, #1520).
+/// </summary>
+internal sealed class AnsiConsoleSink : ILogEventSink
+{
+    public void Emit(LogEvent e)
+    {
+        string level = e.Level switch
+        {
+            LogEventLevel.Error or LogEventLevel.Fatal => "[red]ERR[/]",
+            LogEventLevel.Warning => "[yellow]WRN[/]",
+            LogEventLevel.Debug or LogEventLevel.Verbose => "[grey]DBG[/]",
+            _ => "INF",
+        };
+        string text = Markup.Escape(e.RenderMessage());
+        if (e.Exception != null) text += "\n" + Markup.Escape(e.Exception.ToString());
+        AnsiConsole.MarkupLine($"[grey]{e.Timestamp:HH:mm:ss}[/] {level} {text}");
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using RLMix.Errors;
+using RLMix.Training;
+
+namespace RLMix.Configuration;
+
+/// <summary>
+/// Reads and writes <see cref="RunConfig"/> as JSON with snake_case keys. Unknown keys and wrong
+/// types are errors that name the key. Top-level keys that are method names hold that method's options.
+/// </summary>
+/// <example>
+/// <code>{ "method": "rmix", "epochs": 2, "data": { "dataset": "fashion-mnist-mini" }, "rmix": { "alpha": 1.0 } }</code>
+/// </example>
+public static class ConfigFile
+{
+    /// <summary>The JSON settings used for configs and method sections: snake_case, unknown members rejected.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        Converters = { new MethodSettingsConverter() },
+    };
+
+    /// <summary>Loads a config file; <paramref name="methodNames"/> are the top-level keys treated as method sections.</summary>
+    public static RunConfig Load(string path, IEnumerable<string> methodNames)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot read the config file '{path}': {e.Message}");
+        }
+        return Parse(text, methodNames, path);
+    }
+
+    /// <summary>Parses config JSON text; <paramref name="source"/> names it in error messages.</summary>
+    public static RunConfig Parse(string json, IEnumerable<string> methodNames, string source = "config")
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                ?? throw new UsageException($"{source}: the config must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"{source}: not valid JSON ({e.Message}).");
+        }
+
+        var names = methodNames.ToHashSet(StringComparer.Ordinal);
+        var sections = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var key in root.Select(kv => kv.Key).ToArray())
+        {
+            if (!names.Contains(key)) continue;
+            if (root[key] is not JsonObject) throw new UsageException($"{source}: '{key}' must be an object of {key}'s options.");
+            sections[key] = JsonSerializer.SerializeToElement(root[key]);
+            root.Remove(key);
+        }
+
+        RunConfig config;
+        try
+        {
+            config = root.Deserialize<RunConfig>(JsonOptions) ?? new RunConfig();
+        }
+        catch (JsonException e)
+        {
+            throw new UsageException($"{source}: {Describe(e)} Known top-level keys: {string.Join(", ", KnownKeys())}, and a section per method ({string.Join(", ", names.Order())}).");
+        }
+        foreach (var (k, v) in config.Methods.Sections)
+            if (!sections.TryAdd(k, v)) throw new UsageException($"{source}: options of '{k}' are given twice (top level and under 'methods').");
+        return config with { Methods = new MethodSettings(sections) };
+    }
+
+    /// <summary>Serializes a config (with its method sections) as indented JSON.</summary>
+    public static string Serialize(RunConfig config) => JsonSerializer.Serialize(config, JsonOptions);
+
+    /// <summary>Turns a System.Text.Json error into a message naming the key.</summary>
+    public static string Describe(JsonException e)
+    {
+        string path = string.IsNullOrEmpty(e.Path) ? "" : e.Path.TrimStart('$', '.');
+        if (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+            return $"unknown key '{path}'.";
+        return string.IsNullOrEmpty(path) ? $"{e.Message}" : $"key '{path}' has the wrong type or value ({FirstSentence(e.Message)}).";
+    }
+
+    static string FirstSentence(string s) => s.Split(". Path:")[0].TrimEnd('.');
+
+    static IEnumerable<string> KnownKeys() =>
+        typeof(RunConfig).GetProperties().Where(p => p.Name != nameof(RunConfig.Methods)).Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+
+    /// <summary>Method sections are written under "methods" (also accepted on input, besides top-level sections).</summary>
+    sealed class MethodSettingsConverter : JsonConverter<MethodSettings>
+    {
+        public override MethodSettings Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var dict = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(ref reader) ?? new();
+            return new MethodSettings(dict);
+        }
+
+        public override void Write(Utf8JsonWriter writer, MethodSettings value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            foreach (var (k, v) in value.Sections.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                writer.WritePropertyName(k);
+                v.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+    }
+}

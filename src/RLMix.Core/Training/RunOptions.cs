@@ -1,0 +1,7 @@
+namespace RLMix.Training;
+
+/// <summary>How a <see cref="TrainingRun"/> treats its output directory.</summary>
+/// <param name="OutDir">Run directory: metrics.json, epochs.csv, config.json, checkpoints.</param>
+/// <param name="Resume">Continue from the directory's checkpoint.</param>
+/// <param name="Overwrite">Replace another run's results in the directory.</param>
+public sealed record RunOptions(string OutDir, bool Resume = false, bool Overwrite = false);
