@@ -1,0 +1,32 @@
+namespace RLMix.Benchmarks;
+
+/// <summary>What <see cref="StepBenchmark"/> measures.</summary>
+public sealed record BenchOptions
+{
+    /// <summary>Methods to time. The default value is every registered method.</summary>
+    public IReadOnlyList<string>? Methods { get; init; }
+
+    /// <summary>Model name. The default value is small-cnn.</summary>
+    public string Model { get; init; } = "small-cnn";
+
+    /// <summary>Batch size. The default value is 100.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>Image shape [C, H, W]. The default value is [3, 32, 32].</summary>
+    public int[] Image { get; init; } = [3, 32, 32];
+
+    /// <summary>Timed steps per method (interleaved rounds). The default value is 30.</summary>
+    public int Steps { get; init; } = 30;
+
+    /// <summary>Untimed warm-up steps per method. The default value is 5.</summary>
+    public int WarmupSteps { get; init; } = 5;
+
+    /// <summary>Steps per method of the memory check (0 skips it). The default value is 200.</summary>
+    public int MemorySteps { get; init; } = 200;
+
+    /// <summary>Torch device. The default value is cpu.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Seed of the synthetic batch and the models. The default value is 0.</summary>
+    public long Seed { get; init; }
+}
