@@ -1,6 +1,6 @@
 namespace RLMix.Benchmarks;
 
-/// <summary>What <see cref="StepBenchmark"/> measures.</summary>
+/// <summary>What the step benchmark measures.</summary>
 public sealed record BenchOptions
 {
     /// <summary>Methods to time. The default value is every registered method.</summary>

@@ -25,3 +25,10 @@ public interface ITrainingMethod : IDisposable
 /// <param name="NumClasses">Number of classes.</param>
 /// <param name="Generator">Seeded generator for the method's random draws (derived from the run seed).</param>
 public sealed record MethodStep(int Epoch, int BatchIndex, int NumClasses, Generator Generator);
+
+/// <summary>A method that reports statistics per epoch (recorded in the history of metrics.json).</summary>
+public interface IEpochStats
+{
+    /// <summary>The statistics of the epoch that just ended; resets the method's accumulators.</summary>
+    IReadOnlyDictionary<string, double> TakeEpochStats();
+}

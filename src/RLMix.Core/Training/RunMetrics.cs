@@ -29,4 +29,6 @@ public sealed record RunMetrics
 /// <param name="Lr">Learning rate at the end of the epoch.</param>
 /// <param name="Seconds">Training seconds of the epoch (evaluation excluded).</param>
 /// <param name="RssMb">Resident memory of the process at the end of the epoch, in MiB.</param>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double TestError, double Lr, double Seconds, double RssMb);
+/// <param name="Extra">Method-specific statistics of the epoch (RL-Mix: <c>mean_reward</c>, <c>q_0</c>..<c>q_9</c> counts), from <see cref="IEpochStats"/>.</param>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TestError, double Lr, double Seconds, double RssMb,
+    IReadOnlyDictionary<string, double>? Extra = null);

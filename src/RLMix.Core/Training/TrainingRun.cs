@@ -95,7 +95,8 @@ public static class TrainingRun
 
             double testError = Evaluator.Top1Error(model, testLoader.Epoch(1));
             var record = new EpochRecord(state.Epoch, state.LossCount > 0 ? state.LossSum / state.LossCount : double.NaN,
-                testError, trainer.CurrentLr, state.EpochSeconds, Environment.WorkingSet / (1024.0 * 1024.0));
+                testError, trainer.CurrentLr, state.EpochSeconds, Environment.WorkingSet / (1024.0 * 1024.0),
+                (method as IEpochStats)?.TakeEpochStats());
             state.History.Add(record);
             state.LossSum = 0; state.LossCount = 0; state.EpochSeconds = 0;
             WriteEpochsCsv(Path.Combine(run.OutDir, "epochs.csv"), state.History);
@@ -154,6 +155,9 @@ public static class TrainingRun
             foreach (var h in History)
             {
                 w.Write(h.Epoch); w.Write(h.TrainLoss); w.Write(h.TestError); w.Write(h.Lr); w.Write(h.Seconds); w.Write(h.RssMb);
+                var extra = h.Extra ?? new Dictionary<string, double>();
+                w.Write(extra.Count);
+                foreach (var (k, v) in extra) { w.Write(k); w.Write(v); }
             }
             WriteBytes(w, generator.get_state());
             WriteBytes(w, torch.random.get_rng_state());
@@ -166,7 +170,13 @@ public static class TrainingRun
             int n = r.ReadInt32();
             History = [];
             for (int i = 0; i < n; i++)
-                History.Add(new EpochRecord(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()));
+            {
+                var h = new EpochRecord(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+                int extras = r.ReadInt32();
+                var extra = new Dictionary<string, double>();
+                for (int k = 0; k < extras; k++) extra[r.ReadString()] = r.ReadDouble();
+                History.Add(extras == 0 ? h : h with { Extra = extra });
+            }
             generator.set_state(ReadBytes(r));
             torch.random.set_rng_state(ReadBytes(r));
             trainer.Load(r);
