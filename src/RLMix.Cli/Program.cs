@@ -10,6 +10,8 @@ internal static class Program
         var root = new RootCommand("RLMix: saliency-guided mixup and RL-learned mixup policies on TorchSharp.");
         root.Add(Cli.Verbose);
         root.Add(TrainCommand.Create());
+        root.Add(CompareCommand.Create());
+        root.Add(BenchCommand.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
