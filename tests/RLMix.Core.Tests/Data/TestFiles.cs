@@ -85,3 +85,10 @@ internal sealed class TempDir : IDisposable
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
+
+internal static class TensorAssert
+{
+    /// <summary>Same shape and bit-for-bit the same values.</summary>
+    public static bool Same(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+}
