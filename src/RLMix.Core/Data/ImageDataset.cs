@@ -24,4 +24,10 @@ public sealed record ImageDataset(string Name, Tensor Images, Tensor Labels, int
 
     /// <summary>Width of each image.</summary>
     public int Width => (int)Images.shape[3];
+
+    /// <summary>
+    /// The normalization the data loader applies: the train split's statistics, set on both splits by
+    /// <see cref="DatasetCatalog.Load"/>; null means the loader computes it from this data set.
+    /// </summary>
+    public Normalization? Normalization { get; init; }
 }
