@@ -48,7 +48,15 @@ public sealed class ConfidenceBins : IDisposable
     }
 
     /// <summary>Number of samples added.</summary>
-    public long Count => counts is null ? 0 : (long)counts.sum().item<double>();
+    public long Count
+    {
+        get
+        {
+            if (counts is null) return 0;
+            using var total = counts.sum();
+            return (long)total.item<double>();
+        }
+    }
 
     /// <summary>Top-1 error in percent.</summary>
     public double Top1ErrorPercent()

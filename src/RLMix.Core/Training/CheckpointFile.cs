@@ -81,20 +81,27 @@ public static class CheckpointFile
         {
             throw new Errors.DataException($"Checkpoint {path} cannot be read: {e.Message}", e);
         }
+        return Parse(data, path);
+    }
+
+    /// <summary>Verifies and parses the bytes of a checkpoint file; <paramref name="path"/> is only used in messages.</summary>
+    /// <exception cref="Errors.DataException">The bytes are truncated, corrupt or of another format.</exception>
+    public static CheckpointSections Parse(ReadOnlySpan<byte> data, string path)
+    {
         if (data.Length < HeaderSize)
             throw Corrupt(path, $"it is {data.Length} bytes long, shorter than the {HeaderSize}-byte header (truncated)");
-        if (!data.AsSpan(0, 8).SequenceEqual(Magic))
+        if (!data[..8].SequenceEqual(Magic))
             throw Corrupt(path, "it does not start with the RLMix checkpoint magic RLMIXCKP (not a checkpoint)");
-        var version = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(8));
+        var version = BinaryPrimitives.ReadInt32LittleEndian(data[8..]);
         if (version != FormatVersion)
             throw Corrupt(path, $"its format version is {version}; this RLMix reads version {FormatVersion}");
-        var length = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(12));
+        var length = BinaryPrimitives.ReadInt64LittleEndian(data[12..]);
         if (length != data.Length - HeaderSize)
             throw Corrupt(path, $"the header announces {length} payload bytes but {data.Length - HeaderSize} are present (truncated or appended to)");
-        var payload = data.AsSpan(HeaderSize);
+        var payload = data[HeaderSize..];
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(payload, hash);
-        if (!hash.SequenceEqual(data.AsSpan(20, 32)))
+        if (!hash.SequenceEqual(data.Slice(20, 32)))
             throw Corrupt(path, "its SHA-256 checksum does not match its content (the file is corrupt)");
         try
         {

@@ -68,6 +68,19 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_LeavesNoLiveTensorsBehind()
+    {
+        using var model = new TinyLinearModel(2, 2, Weight, Bias);
+        var evaluator = new Evaluator([Mean], [Std]);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        Batch[] batches = [MakeBatch(Samples[..2]), MakeBatch(Samples[2..])];
+        evaluator.Evaluate(model, batches);
+        var live = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        evaluator.Evaluate(model, batches);
+        Assert.Equal(live, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void Evaluate_WithoutFgsm_ReportsNaN()
     {
         using var model = new TinyLinearModel(2, 2, Weight, Bias);

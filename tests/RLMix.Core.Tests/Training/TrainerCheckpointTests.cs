@@ -85,6 +85,21 @@ public sealed class TrainerCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void LoadingAModelWithOtherShapes_IsAUsageError()
+    {
+        using var threeClasses = new SmallCnn(1, 3);
+        using var trainer = new Trainer(threeClasses, new TrainerOptions(), 3, 1);
+        using var stream = new MemoryStream();
+        trainer.Save(new BinaryWriter(stream));
+
+        using var fourClasses = new SmallCnn(1, 4);
+        using var otherTrainer = new Trainer(fourClasses, new TrainerOptions(), 3, 1);
+        stream.Position = 0;
+        var e = Assert.Throws<UsageException>(() => otherTrainer.Load(new BinaryReader(stream)));
+        Assert.Contains("another model", e.Message);
+    }
+
+    [Fact]
     public void LoadingStateOfAnotherRunLength_IsAUsageError()
     {
         using var model = new TinyLinearModel(4, 3);
