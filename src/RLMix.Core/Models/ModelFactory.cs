@@ -7,6 +7,11 @@ public static class ModelFactory
     public static IReadOnlyList<string> Names { get; } = ["small-cnn", "preact-resnet18"];
 
     /// <summary>Creates a freshly initialized model (initialization uses torch's global generator; seed it first).</summary>
-    public static ClassifierModel Create(string name, int inChannels, int numClasses) =>
-        throw new NotImplementedException("STUB: filled by the models work");
+    /// <exception cref="Errors.UsageException">Unknown <paramref name="name"/>; the message lists the allowed names.</exception>
+    public static ClassifierModel Create(string name, int inChannels, int numClasses) => name switch
+    {
+        "small-cnn" => new SmallCnn(inChannels, numClasses),
+        "preact-resnet18" => new PreActResNet18(inChannels, numClasses),
+        _ => throw new Errors.UsageException($"Unknown model '{name}'. Allowed values: {string.Join(", ", Names)}."),
+    };
 }

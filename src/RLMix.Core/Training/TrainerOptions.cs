@@ -32,4 +32,48 @@ public sealed record TrainerOptions
 
     /// <summary>soft-ce (soft-target cross-entropy) or bce (binary cross-entropy on softmax outputs). The default value is soft-ce.</summary>
     public string Loss { get; init; } = "soft-ce";
+
+    /// <summary>
+    /// OneCycle: cycle the momentum inversely to the LR between <see cref="MaxMomentum"/> and
+    /// <see cref="BaseMomentum"/>, as PyTorch's OneCycleLR does by default (and so the R-Mix code);
+    /// <see cref="Momentum"/> is then unused. The default value is true.
+    /// </summary>
+    public bool CycleMomentum { get; init; } = true;
+
+    /// <summary>OneCycle: momentum at the LR peak. The default value is 0.85.</summary>
+    public double BaseMomentum { get; init; } = 0.85;
+
+    /// <summary>OneCycle: momentum at the start and end of the cycle. The default value is 0.95.</summary>
+    public double MaxMomentum { get; init; } = 0.95;
+
+    /// <summary>The accepted values of <see cref="Schedule"/>.</summary>
+    public static IReadOnlyList<string> Schedules { get; } = ["onecycle", "multistep"];
+
+    /// <summary>The accepted values of <see cref="Loss"/>.</summary>
+    public static IReadOnlyList<string> Losses { get; } = ["soft-ce", "bce"];
+
+    /// <summary>Throws <see cref="Errors.UsageException"/> naming the first invalid value and its allowed range.</summary>
+    public void Validate()
+    {
+        if (!Schedules.Contains(Schedule))
+            throw new Errors.UsageException($"Unknown schedule '{Schedule}'. Allowed values: {string.Join(", ", Schedules)}.");
+        if (!Losses.Contains(Loss))
+            throw new Errors.UsageException($"Unknown loss '{Loss}'. Allowed values: {string.Join(", ", Losses)}.");
+        Require(MaxLr > 0 && double.IsFinite(MaxLr), "max_lr", MaxLr, "a positive number");
+        Require(DivFactor > 0 && double.IsFinite(DivFactor), "div_factor", DivFactor, "a positive number");
+        Require(FinalDivFactor > 0 && double.IsFinite(FinalDivFactor), "final_div_factor", FinalDivFactor, "a positive number");
+        Require(PctStart > 0 && PctStart < 1, "pct_start", PctStart, "in (0, 1)");
+        Require(Gamma > 0 && double.IsFinite(Gamma), "gamma", Gamma, "a positive number");
+        Require(Momentum > 0 && Momentum < 1, "momentum", Momentum, "in (0, 1) (Nesterov needs a momentum)");
+        Require(BaseMomentum > 0 && BaseMomentum < 1, "base_momentum", BaseMomentum, "in (0, 1)");
+        Require(MaxMomentum > 0 && MaxMomentum < 1, "max_momentum", MaxMomentum, "in (0, 1)");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weight_decay", WeightDecay, "a number >= 0");
+        if (Milestones.Any(m => m < 0))
+            throw new Errors.UsageException($"Invalid milestones [{string.Join(", ", Milestones)}]: epochs must be >= 0.");
+    }
+
+    static void Require(bool ok, string key, double value, string allowed)
+    {
+        if (!ok) throw new Errors.UsageException($"Invalid trainer option {key} = {value}: it must be {allowed}.");
+    }
 }
