@@ -15,6 +15,12 @@ public interface ITrainingMethod : IDisposable
     /// <summary>Parameters the method trains besides the model (LaMix's head); empty for most.</summary>
     IEnumerable<TorchSharp.Modules.Parameter> ExtraParameters { get; }
 
+    /// <summary>Writes the method's own state (e.g. LaMix's head, an RL-Mix agent) into a checkpoint. The default writes nothing.</summary>
+    void SaveState(BinaryWriter writer) { }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote. The default reads nothing.</summary>
+    void LoadState(BinaryReader reader) { }
+
     /// <summary>Performs one training step on <paramref name="batch"/> and returns the detached scalar loss.</summary>
     Tensor TrainStep(Trainer trainer, Batch batch, MethodStep step);
 }

@@ -21,8 +21,6 @@ namespace RLMix.Training;
 /// </summary>
 public static class TrainingRun
 {
-    const string CheckpointName = "checkpoint.bin";
-
     /// <summary>Runs (or resumes) the training described by <paramref name="config"/>.</summary>
     /// <exception cref="UsageException">Invalid config, or the directory holds another run.</exception>
     /// <exception cref="DataException">The data set is missing or corrupt.</exception>
@@ -35,29 +33,31 @@ public static class TrainingRun
 
         // Everything that can fail on bad input happens before the run directory is touched.
         var splits = DatasetCatalog.Load(config.Data, Seeds.Derive(config.Seed, "data"));
-        var trainLoader = new DataLoader(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device, train: true);
-        var testLoader = new DataLoader(splits.Test, config.Data, Seeds.Derive(config.Seed, "data"), device, train: false);
-        PrepareDirectory(run);
-
+        var trainLoader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
+        var testLoader = DataLoader.ForEvaluation(splits.Test, config.Data, device, trainLoader.Normalization);
+        var evaluator = new Evaluator(trainLoader.Normalization.Mean, trainLoader.Normalization.Std);
         torch.manual_seed(Seeds.Derive(config.Seed, "model"));
-        using var model = ModelFactory.Create(config.Model, trainLoader.Channels, splits.Train.NumClasses);
+        using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses);
         model.to(device);
         using var method = MethodRegistry.Create(config.Method, config.Methods);
+        method.Attach(model);
+        PrepareDirectory(run);
+
         using var trainer = new Trainer(model, config.Trainer, trainLoader.BatchesPerEpoch, config.Epochs, method.ExtraParameters);
         using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "method"), device);
-
         var state = new RunState();
-        string checkpoint = Path.Combine(run.OutDir, CheckpointName);
-        if (run.Resume && CheckpointStore.Exists(checkpoint))
+        if (run.Resume && CheckpointFile.TryLoadLatest(run.OutDir) is { } loaded)
         {
-            string used = CheckpointStore.Load(checkpoint, r => state.Read(r, trainer, generator));
-            observer.Info($"Resumed from {used} at epoch {state.Epoch}, batch {state.Batch}.");
+            if (loaded.UsedPrevious) observer.Info($"{loaded.Problem} Falling back to the previous checkpoint {loaded.Path}.");
+            state.Restore(loaded.Sections, trainer, method, generator);
+            observer.Info($"Resumed from {loaded.Path} at epoch {state.Epoch}, batch {state.Batch}.");
         }
         else if (run.Resume)
         {
             observer.Info($"--resume: no checkpoint in {run.OutDir}; starting from the beginning.");
         }
         AtomicFile.WriteAllText(Path.Combine(run.OutDir, "config.json"), ConfigFile.Serialize(config));
+        void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator));
 
         observer.Started(config.Epochs, trainLoader.BatchesPerEpoch, state.Epoch, state.Batch);
         while (state.Epoch <= config.Epochs)
@@ -65,6 +65,7 @@ public static class TrainingRun
             var clock = Stopwatch.StartNew();
             foreach (var batch in trainLoader.Epoch(state.Epoch, state.Batch))
             {
+                using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
                     var step = new MethodStep(state.Epoch, state.Batch, splits.Train.NumClasses, generator);
@@ -72,7 +73,7 @@ public static class TrainingRun
                     if (!double.IsFinite(loss))
                     {
                         if (config.OnNonFinite == "stop")
-                            throw new NonFiniteException($"The training loss is {loss} at epoch {state.Epoch}, batch {state.Batch} (method {config.Method}). The last good checkpoint is {checkpoint}. Lower trainer.max_lr, or pass --on-nonfinite skip to skip such batches.");
+                            throw new NonFiniteException($"The training loss is {loss} at epoch {state.Epoch}, batch {state.Batch} (method {config.Method}). The last good checkpoint is in {run.OutDir}. Lower trainer.max_lr, or pass --on-nonfinite skip to skip such batches.");
                         state.SkippedBatches++;
                         observer.Info($"Skipped batch {state.Batch} of epoch {state.Epoch}: non-finite loss {loss}.");
                     }
@@ -88,12 +89,12 @@ public static class TrainingRun
                 clock.Restart();
                 if (cancel.IsCancellationRequested)
                 {
-                    CheckpointStore.Save(checkpoint, w => state.Write(w, trainer, generator));
+                    Checkpoint();
                     throw new RunInterruptedException(run.OutDir, state.Epoch, state.Batch);
                 }
             }
 
-            double testError = Evaluator.Top1Error(model, testLoader.Epoch(1));
+            double testError = evaluator.Evaluate(model, testLoader.Epoch(0), fgsm: false).Top1Error;
             var record = new EpochRecord(state.Epoch, state.LossCount > 0 ? state.LossSum / state.LossCount : double.NaN,
                 testError, trainer.CurrentLr, state.EpochSeconds, Environment.WorkingSet / (1024.0 * 1024.0),
                 (method as IEpochStats)?.TakeEpochStats());
@@ -103,10 +104,10 @@ public static class TrainingRun
             observer.EpochDone(record);
             state.Epoch++;
             state.Batch = 0;
-            CheckpointStore.Save(checkpoint, w => state.Write(w, trainer, generator));
+            Checkpoint();
         }
 
-        var eval = Evaluator.Evaluate(model, testLoader.Epoch(1), testLoader.Normalization.Mean, testLoader.Normalization.Std);
+        var eval = evaluator.Evaluate(model, testLoader.Epoch(0), fgsm: true);
         double total = state.History.Sum(h => h.Seconds);
         var metrics = new RunMetrics
         {
@@ -123,10 +124,10 @@ public static class TrainingRun
     static void PrepareDirectory(RunOptions run)
     {
         if (Directory.Exists(run.OutDir) && !run.Resume && !run.Overwrite
-            && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || CheckpointStore.Exists(Path.Combine(run.OutDir, CheckpointName))))
+            && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || File.Exists(Path.Combine(run.OutDir, CheckpointFile.FileName))))
             throw new UsageException($"The output directory '{run.OutDir}' holds another run's results. Pass --resume to continue it, --overwrite to replace it, or choose another --out.");
         if (run.Overwrite)
-            foreach (var f in new[] { "metrics.json", "epochs.csv", CheckpointName, CheckpointName + ".prev" })
+            foreach (var f in new[] { "metrics.json", "epochs.csv", CheckpointFile.FileName, CheckpointFile.PreviousFileName })
                 File.Delete(Path.Combine(run.OutDir, f));
         Directory.CreateDirectory(run.OutDir);
     }
@@ -148,7 +149,24 @@ public static class TrainingRun
         public double LossSum, EpochSeconds;
         public List<EpochRecord> History = [];
 
-        public void Write(BinaryWriter w, Trainer trainer, Generator generator)
+        public CheckpointSections Capture(Trainer trainer, ITrainingMethod method, Generator generator) => new CheckpointSections()
+            .Add("run", Write)
+            .Add("trainer", trainer.Save)
+            .Add("method", method.SaveState)
+            .AddGenerator("method-generator", generator)
+            .Add("torch-rng", w => { using var t = torch.random.get_rng_state(); w.Write(t.data<byte>().ToArray()); });
+
+        public void Restore(CheckpointSections s, Trainer trainer, ITrainingMethod method, Generator generator)
+        {
+            using (var r = s.Open("run")) Read(r);
+            using (var r = s.Open("trainer")) trainer.Load(r);
+            using (var r = s.Open("method")) method.LoadState(r);
+            s.RestoreGenerator("method-generator", generator);
+            using var rng = torch.tensor(s.Get("torch-rng"), dtype: ScalarType.Byte);
+            torch.random.set_rng_state(rng);
+        }
+
+        void Write(BinaryWriter w)
         {
             w.Write(Epoch); w.Write(Batch); w.Write(LossCount); w.Write(SkippedBatches); w.Write(LossSum); w.Write(EpochSeconds);
             w.Write(History.Count);
@@ -159,12 +177,9 @@ public static class TrainingRun
                 w.Write(extra.Count);
                 foreach (var (k, v) in extra) { w.Write(k); w.Write(v); }
             }
-            WriteBytes(w, generator.get_state());
-            WriteBytes(w, torch.random.get_rng_state());
-            trainer.Save(w);
         }
 
-        public void Read(BinaryReader r, Trainer trainer, Generator generator)
+        void Read(BinaryReader r)
         {
             Epoch = r.ReadInt32(); Batch = r.ReadInt32(); LossCount = r.ReadInt32(); SkippedBatches = r.ReadInt32(); LossSum = r.ReadDouble(); EpochSeconds = r.ReadDouble();
             int n = r.ReadInt32();
@@ -177,19 +192,6 @@ public static class TrainingRun
                 for (int k = 0; k < extras; k++) extra[r.ReadString()] = r.ReadDouble();
                 History.Add(extras == 0 ? h : h with { Extra = extra });
             }
-            generator.set_state(ReadBytes(r));
-            torch.random.set_rng_state(ReadBytes(r));
-            trainer.Load(r);
         }
-
-        static void WriteBytes(BinaryWriter w, Tensor state)
-        {
-            var bytes = state.data<byte>().ToArray();
-            w.Write(bytes.Length);
-            w.Write(bytes);
-            state.Dispose();
-        }
-
-        static Tensor ReadBytes(BinaryReader r) => torch.tensor(r.ReadBytes(r.ReadInt32()), dtype: ScalarType.Byte);
     }
 }
