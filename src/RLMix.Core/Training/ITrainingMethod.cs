@@ -1,4 +1,5 @@
 using RLMix.Data;
+using RLMix.Models;
 using static TorchSharp.torch;
 
 namespace RLMix.Training;
@@ -20,6 +21,13 @@ public interface ITrainingMethod : IDisposable
 
     /// <summary>Restores what <see cref="SaveState"/> wrote. The default reads nothing.</summary>
     void LoadState(BinaryReader reader) { }
+
+    /// <summary>
+    /// Called once with the model before the <see cref="Trainer"/> is built and before
+    /// <see cref="ExtraParameters"/> is read, so that a method can size its own layers from the model
+    /// (LaMix's head needs <see cref="ClassifierModel.FeatureDim"/>). The default does nothing.
+    /// </summary>
+    void Attach(ClassifierModel model) { }
 
     /// <summary>Performs one training step on <paramref name="batch"/> and returns the detached scalar loss.</summary>
     Tensor TrainStep(Trainer trainer, Batch batch, MethodStep step);
