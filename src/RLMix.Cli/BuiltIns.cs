@@ -9,6 +9,6 @@ internal static class BuiltIns
     {
         if (done) return;
         done = true;
-        // Filled as the method branches merge (RLMix.Methods.BuiltInMethods.RegisterAll, Co-Mixup, RL-Mix).
+        // RLMix.Core registers its methods itself; RL-Mix lives in RLMix.Agents.
     }
 }

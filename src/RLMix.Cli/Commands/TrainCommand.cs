@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using RLMix.Cli.Console;
 using RLMix.Configuration;
 using RLMix.Training;
 

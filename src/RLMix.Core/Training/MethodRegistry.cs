@@ -2,11 +2,14 @@ namespace RLMix.Training;
 
 /// <summary>
 /// Training methods by name. Each method registers a factory; the CLI looks methods up here, so a
-/// new method needs no change to the command.
+/// new method needs no change to the command. The methods of RLMix.Core (vanilla, mixup, cutmix,
+/// rmix, comixup, lamix) are registered on first use; RL-Mix registers from RLMix.Agents.
 /// </summary>
 public static class MethodRegistry
 {
     static readonly Dictionary<string, Func<MethodSettings, ITrainingMethod>> factories = new(StringComparer.Ordinal);
+
+    static MethodRegistry() => Methods.BuiltInMethods.RegisterAll();
 
     /// <summary>Registered names, sorted.</summary>
     public static IReadOnlyList<string> Names => factories.Keys.Order(StringComparer.Ordinal).ToArray();
