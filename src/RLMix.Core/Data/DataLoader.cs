@@ -160,22 +160,22 @@ public sealed class DataLoader
     }
 
     /// <summary>
-    /// Random crop of each padded image at its own offset (dy, dx), flipped horizontally where drawn: two
-    /// gathers with per-image row and column indices. The flip is folded into the column index
-    /// (column j of a flipped crop is padded column dx + W - 1 - j), so it costs nothing extra.
+    /// Random crop of each padded image at its own offset (dy, dx), flipped horizontally where drawn: one
+    /// gather with a per-image index into the flattened padded image. The flip is folded into the column
+    /// index (column j of a flipped crop is padded column dx + w - 1 - j), so it costs nothing extra.
     /// </summary>
     private Tensor CropAndFlip(Tensor padded, EpochPlan plan, int start, int size)
     {
-        long c = padded.shape[1];
-        long h = padded.shape[2] - 2 * _cropPadding, w = padded.shape[3] - 2 * _cropPadding;
-        var dy = tensor(plan.OffsetY.AsSpan(start, size).ToArray(), device: Device).view(size, 1);
-        var dx = tensor(plan.OffsetX.AsSpan(start, size).ToArray(), device: Device).view(size, 1);
-        var flip = tensor(plan.Flip.AsSpan(start, size).ToArray(), device: Device).view(size, 1);
-        var rows = dy + arange(h, ScalarType.Int64, Device).view(1, h);                      // [B, h]
-        var straight = arange(w, ScalarType.Int64, Device).view(1, w);
-        var cols = dx + where(flip, straight.flip(1), straight);                             // [B, w]
-        var byRow = padded.gather(2, rows.view(size, 1, h, 1).expand(size, c, h, padded.shape[3]));
-        return byRow.gather(3, cols.view(size, 1, 1, w).expand(size, c, h, w));
+        long c = padded.shape[1], paddedW = padded.shape[3];
+        long h = padded.shape[2] - 2 * _cropPadding, w = paddedW - 2 * _cropPadding;
+        var dy = tensor(plan.OffsetY.AsSpan(start, size).ToArray(), device: Device).view(size, 1, 1);
+        var dx = tensor(plan.OffsetX.AsSpan(start, size).ToArray(), device: Device).view(size, 1, 1);
+        var flip = tensor(plan.Flip.AsSpan(start, size).ToArray(), device: Device).view(size, 1, 1);
+        var rows = dy + arange(h, ScalarType.Int64, Device).view(1, h, 1);                   // [B, h, 1]
+        var straight = arange(w, ScalarType.Int64, Device).view(1, 1, w);
+        var cols = dx + where(flip, straight.flip(2), straight);                             // [B, 1, w]
+        var index = (rows * paddedW + cols).view(size, 1, h * w).expand(size, c, h * w);     // [B, C, h*w]
+        return padded.contiguous().view(size, c, -1).gather(2, index).view(size, c, h, w);
     }
 
     private static (int Before, int After) Split(int total) => (total / 2, total - total / 2);

@@ -20,7 +20,7 @@ internal static class ImageTensors
         using var scope = NewDisposeScope();
         long[] shape = [n, images.shape[1], images.shape[2], images.shape[3]];
         var bytes = tensor(pixels, shape, ScalarType.Byte);
-        images.narrow(0, offset, n).copy_(bytes.to_type(ScalarType.Float32).div_(255f));
+        images.narrow(0, offset, n).copy_(bytes).div_(255f); // copy_ converts in place: no float32 temporary
     }
 
     /// <summary>Labels as int64 values, each checked to be in [0, <paramref name="numClasses"/>).</summary>
