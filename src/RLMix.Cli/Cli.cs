@@ -26,6 +26,8 @@ internal static class Cli
     public static int Run(ParseResult parse, Func<Context, int> body)
     {
         bool verbose = parse.GetValue(Verbose);
+        // Redirected output (CI, files): no wrapping at Spectre's default 80 columns.
+        if (System.Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
         using var logFile = new RunLogFile();
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
@@ -49,18 +51,18 @@ internal static class Cli
         }
         catch (RLMixException e)
         {
-            logger.LogError("{Message}", e.Message);
+            logger.LogError("{Message:l}", e.Message);
             if (verbose) logger.LogDebug(e, "Details");
             return e.ExitCode;
         }
         catch (RunInterruptedException e)
         {
-            logger.LogWarning("{Message}", e.Message);
+            logger.LogWarning("{Message:l}", e.Message);
             return signalExit == 0 ? 130 : signalExit;
         }
         catch (NonFiniteException e)
         {
-            logger.LogError("{Message}", e.Message);
+            logger.LogError("{Message:l}", e.Message);
             return 1;
         }
         catch (Exception e)

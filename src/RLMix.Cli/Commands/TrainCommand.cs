@@ -29,11 +29,11 @@ internal static class TrainCommand
             config = (config with { OnNonFinite = p.GetValue(onNonFinite) ?? config.OnNonFinite }).Validate();
             string dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{config.Method}-{config.Data.Dataset}-seed{config.Seed}");
             var options = new RunOptions(dir, p.GetValue(resume), p.GetValue(overwrite));
-            ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir}",
+            ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir:l}",
                 config.Method, config.Data.Dataset, config.Model, config.Epochs, config.Seed, config.Device, dir);
             var metrics = ProgressObserver.Run(ctx.Logger, observer =>
                 TrainingRun.Run(config, options, new LogFileOpener(observer, () => ctx.OpenLogFile(Path.Combine(dir, "log.txt"))), ctx.Cancel));
-            ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}%, ECE {Ece:F2}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir}/metrics.json",
+            ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}%, ECE {Ece:F2}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir:l}/metrics.json",
                 metrics.Top1Error, metrics.Ece, metrics.FgsmError, metrics.SecondsPerEpoch, dir);
             return 0;
         }));

@@ -44,7 +44,7 @@ internal sealed class ProgressObserver(ILogger logger, ProgressContext? live) : 
         else if (sinceReport.Elapsed.TotalSeconds >= 15 || batch + 1 == batchesPerEpoch)
         {
             double eta = (batchesPerEpoch - batch - 1) * epochClock.Elapsed.TotalSeconds / Math.Max(batch + 1, 1);
-            logger.LogInformation("{Text}, batch {Batch}/{Total}, epoch ETA {Eta:F0} s", text, batch + 1, batchesPerEpoch, eta);
+            logger.LogInformation("{Text:l}, batch {Batch}/{Total}, epoch ETA {Eta:F0} s", text, batch + 1, batchesPerEpoch, eta);
             sinceReport.Restart();
         }
     }
@@ -57,7 +57,7 @@ internal sealed class ProgressObserver(ILogger logger, ProgressContext? live) : 
             r.Epoch, r.TrainLoss, r.TestError, r.Lr, r.Seconds, r.RssMb);
     }
 
-    public void Info(string message) => logger.LogInformation("{Message}", message);
+    public void Info(string message) => logger.LogInformation("{Message:l}", message);
 
     /// <summary>Runs <paramref name="body"/> with a live progress display when the console is interactive, else with plain lines.</summary>
     public static T Run<T>(ILogger logger, Func<ITrainingObserver, T> body)

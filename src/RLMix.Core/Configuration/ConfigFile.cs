@@ -23,6 +23,7 @@ public static class ConfigFile
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new MethodSettingsConverter() },
     };
 
