@@ -12,6 +12,7 @@ internal static class Program
         root.Add(TrainCommand.Create());
         root.Add(CompareCommand.Create());
         root.Add(BenchCommand.Create());
+        root.Add(MixCommand.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -38,7 +38,7 @@ internal static class BenchCommand
                 foreach (var name in options.Methods)
                     if (!Training.MethodRegistry.Names.Contains(name))
                         throw new Errors.UsageException($"Unknown method '{name}'. Allowed values: {string.Join(", ", Training.MethodRegistry.Names)}.");
-            var report = StepBenchmark.Run(options, line => ctx.Logger.LogInformation("{Line}", line));
+            var report = StepBenchmark.Run(options, line => ctx.Logger.LogInformation("{Line:l}", line));
 
             var table = new Table().AddColumns("method", "median ms/step", "ratio to vanilla");
             foreach (var t in report.Methods) table.AddRow(t.Method, $"{t.MedianMs:F1}", $"{t.RatioToVanilla:F2}x");
