@@ -1,0 +1,102 @@
+using RLMix.Configuration;
+using RLMix.Data;
+using RLMix.Errors;
+using RLMix.Training;
+
+namespace RLMix.Core.Tests.Training;
+
+public sealed class TrainingRunTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("rlmix-run-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static RunConfig Config(string method = "vanilla") => new()
+    {
+        Method = method, Epochs = 2, Seed = 3,
+        Data = new DataOptions { Dataset = "synthetic", LimitTrain = 200, LimitTest = 100, BatchSize = 50 },
+    };
+
+    /// <summary>Cancels after <paramref name="batches"/> batches, as Ctrl-C would.</summary>
+    sealed class StopAfter(int batches, CancellationTokenSource cts) : ITrainingObserver
+    {
+        int seen;
+        public void BatchDone(int epoch, int batch, double loss, int images)
+        {
+            if (++seen == batches) cts.Cancel();
+        }
+    }
+
+    static void AssertSameNumbers(RunMetrics a, RunMetrics b)
+    {
+        Assert.Equal(a.Top1Error, b.Top1Error);
+        Assert.Equal(a.Ece, b.Ece);
+        Assert.Equal(a.FgsmError, b.FgsmError);
+        Assert.Equal(a.History.Select(h => (h.TrainLoss, h.TestError, h.Lr)), b.History.Select(h => (h.TrainLoss, h.TestError, h.Lr)));
+    }
+
+    [Theory]
+    [InlineData("vanilla", 4)] // interrupted at the end of epoch 1 (4 batches per epoch)
+    [InlineData("vanilla", 6)] // interrupted mid-epoch
+    [InlineData("rmix", 5)]
+    public void InterruptedAndResumed_EqualsUninterrupted(string method, int stopAfter)
+    {
+        var straight = TrainingRun.Run(Config(method), new RunOptions(Path.Combine(dir, "a")));
+
+        string b = Path.Combine(dir, "b");
+        using (var cts = new CancellationTokenSource())
+        {
+            var e = Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(Config(method), new RunOptions(b), new StopAfter(stopAfter, cts), cts.Token));
+            Assert.Contains("--resume", e.Message);
+        }
+        Assert.False(File.Exists(Path.Combine(b, "metrics.json")));
+        var resumed = TrainingRun.Run(Config(method), new RunOptions(b, Resume: true));
+
+        AssertSameNumbers(straight, resumed);
+        Assert.Equal(straight.History.Count, resumed.History.Count);
+    }
+
+    [Fact]
+    public void SameSeed_GivesIdenticalMetrics_AndAnotherSeedDoesNot()
+    {
+        var a = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
+        var b = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "b")));
+        var c = TrainingRun.Run(Config() with { Seed = 4 }, new RunOptions(Path.Combine(dir, "c")));
+        AssertSameNumbers(a, b);
+        Assert.NotEqual(a.History[0].TrainLoss, c.History[0].TrainLoss);
+    }
+
+    [Fact]
+    public void TruncatedCheckpoint_FallsBackToThePreviousOne()
+    {
+        var straight = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
+        string b = Path.Combine(dir, "b");
+        using (var cts = new CancellationTokenSource())
+            Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(Config(), new RunOptions(b), new StopAfter(6, cts), cts.Token));
+        // checkpoint.bin is the mid-epoch-2 one, checkpoint.prev.bin the end of epoch 1. Damage the latest.
+        string latest = Path.Combine(b, CheckpointFile.FileName);
+        var bytes = File.ReadAllBytes(latest);
+        File.WriteAllBytes(latest, bytes[..(bytes.Length / 2)]);
+
+        var messages = new List<string>();
+        var resumed = TrainingRun.Run(Config(), new RunOptions(b, Resume: true), new Recorder(messages));
+        Assert.Contains(messages, m => m.Contains("truncated") && m.Contains(CheckpointFile.PreviousFileName));
+        AssertSameNumbers(straight, resumed);
+    }
+
+    [Fact]
+    public void ADirectoryWithAnotherRun_IsRefusedWithoutResumeOrOverwrite()
+    {
+        string a = Path.Combine(dir, "a");
+        TrainingRun.Run(Config() with { Epochs = 1 }, new RunOptions(a));
+        var e = Assert.Throws<UsageException>(() => TrainingRun.Run(Config() with { Epochs = 1 }, new RunOptions(a)));
+        Assert.Contains("--overwrite", e.Message);
+        var again = TrainingRun.Run(Config() with { Epochs = 1 }, new RunOptions(a, Overwrite: true));
+        Assert.Single(again.History);
+    }
+
+    sealed class Recorder(List<string> messages) : ITrainingObserver
+    {
+        public void Info(string message) => messages.Add(message);
+    }
+}
