@@ -12,11 +12,14 @@
 //     (torch.quantile's default): sort v_0 <= ... <= v_{n-1}, r = q (n - 1) in float32,
 //     threshold = lerp(v_floor(r), v_ceil(r), r - floor(r)). Batched: one sort, two gathers, one lerp.
 //  6. m = (pooled >= threshold) (eq. 4): ties at the threshold count as top; q = 0 gives a full mask.
-//  7. Masks upsampled by replication (nearest) to H x W, one channel shared by all image channels.
+//  7. Masks upsampled by replication (nearest) to H x W, one channel shared by all image channels
+//     (computed as a broadcast of each grid cell over its block; counts = cells x pixels per cell).
 //  8. Partner of image i: images[permutation[i]], with its own mask m' = m[permutation[i]] (its own q).
 //     The mixer draws a randperm of the batch (fixed points allowed, as torch.randperm in the code).
 //  9. m_inter = (m == m') (eq. 5).
-// 10. Image (eq. 6): x' = m_inter (lambda x + (1 - lambda) x_perm) + !m_inter (m x + m' x_perm).
+// 10. Image (eq. 6): x' = m_inter (lambda x + (1 - lambda) x_perm) + !m_inter (m x + m' x_perm),
+//     computed as lerp(x_perm, x, w) with w = lambda on m_inter and m elsewhere (equal up to float
+//     rounding in the m_inter region; exact copies elsewhere).
 // 11. Label (eq. 7): with a = c(m_inter), b = c(!m_inter m), c = c(!m_inter m') counted over the
 //     full-resolution masks and divided by H x W: y' = a (lambda y + (1 - lambda) y_perm) + b y + c y_perm.
 //     Targets may be one-hot or soft [B, K]; a + b + c = 1, so rows keep their sum.
@@ -50,26 +53,43 @@ public static class RMix
         using var scope = NewDisposeScope();
         var device = images.device;
         var perm = permutation.to(device).to(ScalarType.Int64);
+        long b = images.shape[0], c = images.shape[1], kh = h / p, kw = w / p;
 
-        var m = Masks(saliency.to(device), q.to(device), p);                        // [B, H, W], eq. 4, upsampled
+        // Everything is decided per grid cell, so masks and weights stay [B, p, p]; the replication
+        // upsampling (choice 7) is a broadcast over each cell's kh x kw block of pixels.
+        var m = CellMasks(saliency.to(device), q.to(device), p);                    // eq. 4
         var mPartner = m.index_select(0, perm);
         var inter = m.eq(mPartner);                                                 // eq. 5
         var notInter = inter.logical_not();
 
-        // Eq. 6 as per-pixel weights of x and x_perm: (lambda, 1 - lambda) where m_inter, (m, m') elsewhere.
-        var weightSelf = where(inter, lambda, m.to(images.dtype));
-        var weightPartner = where(inter, 1 - lambda, mPartner.to(images.dtype));
-        var mixed = weightSelf.unsqueeze(1) * images + weightPartner.unsqueeze(1) * images.index_select(0, perm);
+        // Eq. 6: x' = w x + (1 - w) x_perm per cell, with w = lambda where m_inter and w = m elsewhere
+        // (there m' = 1 - m), computed as one lerp(x_perm, x, w).
+        var weight = where(inter, lambda, m.to(images.dtype)).view(b, 1, p, 1, p, 1);
+        var partnerBlocks = images.index_select(0, perm).view(b, c, p, kh, p, kw);
+        var mixed = partnerBlocks.lerp(images.view(b, c, p, kh, p, kw), weight).view(b, c, h, w);
 
-        // Eq. 7: pixel counts over the full-resolution masks divided by H x W.
-        double area = h * w;
+        // Eq. 7: pixel counts of the full-resolution masks (kh * kw pixels per cell) divided by H x W.
         var t = targets.to(device);
-        var a = inter.sum([1, 2]).to(t.dtype) / area;
-        var bSelf = (notInter & m).sum([1, 2]).to(t.dtype) / area;
-        var cPartner = (notInter & mPartner).sum([1, 2]).to(t.dtype) / area;
+        double pixelsPerCell = kh * kw, area = h * w;
+        var a = inter.sum([1, 2]).to(t.dtype) * pixelsPerCell / area;
+        var bSelf = (notInter & m).sum([1, 2]).to(t.dtype) * pixelsPerCell / area;
+        var cPartner = (notInter & mPartner).sum([1, 2]).to(t.dtype) * pixelsPerCell / area;
         var mixedTargets = (a * lambda + bSelf).unsqueeze(1) * t + (a * (1 - lambda) + cPartner).unsqueeze(1) * t.index_select(0, perm);
 
         return new MixResult(mixed.MoveToOuterDisposeScope(), mixedTargets.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The top-salient masks of equation 4 on the grid: bool <c>[B,p,p]</c>, true where the cell's
+    /// pooled, normalized saliency is at least the image's q-quantile (linear interpolation).
+    /// </summary>
+    public static Tensor CellMasks(Tensor saliency, Tensor q, int p)
+    {
+        using var scope = NewDisposeScope();
+        long b = saliency.shape[0];
+        var pooled = Saliency.PoolAndNormalize(saliency, p);                        // [B, p, p], eq. 3
+        var threshold = Quantile(pooled.reshape(b, p * p), q.to(pooled.dtype));    // [B]
+        return (pooled >= threshold.view(b, 1, 1)).MoveToOuterDisposeScope();       // eq. 4
     }
 
     /// <summary>
@@ -80,11 +100,8 @@ public static class RMix
     {
         using var scope = NewDisposeScope();
         long b = saliency.shape[0], h = saliency.shape[1], w = saliency.shape[2];
-        var pooled = Saliency.PoolAndNormalize(saliency, p);                        // [B, p, p], eq. 3
-        var threshold = Quantile(pooled.reshape(b, p * p), q.to(pooled.dtype));    // [B]
-        var cells = pooled >= threshold.view(b, 1, 1);                              // eq. 4
-        var full = cells.view(b, p, 1, p, 1).expand(b, p, h / p, p, w / p).reshape(b, h, w);
-        return full.MoveToOuterDisposeScope();
+        var cells = CellMasks(saliency, q, p);
+        return cells.view(b, p, 1, p, 1).expand(b, p, h / p, p, w / p).reshape(b, h, w).MoveToOuterDisposeScope();
     }
 
     /// <summary>
