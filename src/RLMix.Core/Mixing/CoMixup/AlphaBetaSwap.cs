@@ -25,6 +25,8 @@ public sealed class AlphaBetaSwap
     private readonly int[] activeCells; // node -> cell
     private readonly long[] preference; // per node: E(beta) - E(alpha) of its unary part
     private readonly int[] labelCount;
+    private readonly long[] minUnary;   // per label, over cells
+    private readonly long[] maxUnary;
 
     /// <summary>Allocates buffers for an <paramref name="height"/> x <paramref name="width"/> grid and up to <paramref name="maxLabels"/> labels.</summary>
     public AlphaBetaSwap(int height, int width, int maxLabels)
@@ -41,6 +43,8 @@ public sealed class AlphaBetaSwap
         activeCells = new int[cells];
         preference = new long[cells];
         labelCount = new int[maxLabels];
+        minUnary = new long[maxLabels];
+        maxUnary = new long[maxLabels];
     }
 
     /// <summary>Number of swap moves (max-flow problems, trivial ones included) run by the last <see cref="Minimize"/>.</summary>
@@ -58,6 +62,21 @@ public sealed class AlphaBetaSwap
         foreach (var l in labeling) labelCount[l]++;
         MovesLastRun = 0;
 
+        // Bounds for skipping moves that provably change nothing (exact: same result as running them).
+        for (var l = 0; l < labels; l++) { minUnary[l] = long.MaxValue; maxUnary[l] = long.MinValue; }
+        for (var k = 0; k < cells; k++)
+        {
+            for (var l = 0; l < labels; l++)
+            {
+                long d = unary[k * labels + l];
+                if (d < minUnary[l]) minUnary[l] = d;
+                if (d > maxUnary[l]) maxUnary[l] = d;
+            }
+        }
+        var maxPairwise = 0;
+        for (var i = 0; i < labels * labels; i++) maxPairwise = Math.Max(maxPairwise, pairwise[i]);
+        var maxNeighbourGain = 4L * edgeWeight * maxPairwise;
+
         var energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
         var previous = energy + 1;
         while (previous > energy)
@@ -69,6 +88,10 @@ public sealed class AlphaBetaSwap
                 for (var beta = labels - 1; beta > alpha; beta--)
                 {
                     if (labelCount[alpha] == 0 && labelCount[beta] == 0) continue;
+                    // An unused beta that costs more everywhere than alpha anywhere, by more than any
+                    // neighbour could give back, takes no site (and symmetrically for an unused alpha).
+                    if (labelCount[beta] == 0 && minUnary[beta] - maxUnary[alpha] >= maxNeighbourGain) continue;
+                    if (labelCount[alpha] == 0 && minUnary[alpha] - maxUnary[beta] > maxNeighbourGain) continue;
                     SwapMove(alpha, beta, unary, pairwise, labels, edgeWeight, labeling);
                     MovesLastRun++;
                 }
@@ -103,6 +126,7 @@ public sealed class AlphaBetaSwap
     {
         var size = 0;
         var anyPrefersBeta = false;
+        var allPreferBeta = true;
         var rowA = alpha * labels;
         var rowB = beta * labels;
         for (var k = 0; k < cells; k++)
@@ -125,6 +149,7 @@ public sealed class AlphaBetaSwap
             if (r + 1 < height && node[k + width] < 0) d += (long)w * (pairwise[rowB + labeling[k + width]] - pairwise[rowA + labeling[k + width]]);
             preference[i] = d;
             if (d < 0) anyPrefersBeta = true;
+            else allPreferBeta = false;
         }
 
         if (!anyPrefersBeta)
@@ -132,6 +157,13 @@ public sealed class AlphaBetaSwap
             // Every site weakly prefers alpha and the pairwise terms only cost when labels differ,
             // so all-alpha is the minimum with the smallest sink side: the cut needs no flow.
             for (var i = 0; i < size; i++) SetLabel(activeCells[i], alpha, labeling);
+            return;
+        }
+
+        if (allPreferBeta)
+        {
+            // Every site strictly prefers beta: all-beta is the unique minimum.
+            for (var i = 0; i < size; i++) SetLabel(activeCells[i], beta, labeling);
             return;
         }
 
