@@ -27,6 +27,9 @@ public sealed class AlphaBetaSwap
     private readonly int[] labelCount;
     private readonly long[] minUnary;   // per label, over cells
     private readonly long[] maxUnary;
+    private readonly long[] cellStamp;  // change counter value when each cell last changed label
+    private readonly long[] pairStamp;  // [alpha, beta]: change counter value right after the pair's last move
+    private long changes;
 
     /// <summary>Allocates buffers for an <paramref name="height"/> x <paramref name="width"/> grid and up to <paramref name="maxLabels"/> labels.</summary>
     public AlphaBetaSwap(int height, int width, int maxLabels)
@@ -45,9 +48,11 @@ public sealed class AlphaBetaSwap
         labelCount = new int[maxLabels];
         minUnary = new long[maxLabels];
         maxUnary = new long[maxLabels];
+        cellStamp = new long[cells];
+        pairStamp = new long[maxLabels * maxLabels];
     }
 
-    /// <summary>Number of swap moves (max-flow problems, trivial ones included) run by the last <see cref="Minimize"/>.</summary>
+    /// <summary>Number of swap moves run (trivial ones included, provably idle ones skipped) by the last <see cref="Minimize"/>.</summary>
     public int MovesLastRun { get; private set; }
 
     /// <summary>
@@ -77,6 +82,10 @@ public sealed class AlphaBetaSwap
         for (var i = 0; i < labels * labels; i++) maxPairwise = Math.Max(maxPairwise, pairwise[i]);
         var maxNeighbourGain = 4L * edgeWeight * maxPairwise;
 
+        changes = 1;
+        Array.Clear(cellStamp);
+        Array.Fill(pairStamp, -1, 0, labels * labels);
+
         var energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
         var previous = energy + 1;
         while (previous > energy)
@@ -92,8 +101,7 @@ public sealed class AlphaBetaSwap
                     // neighbour could give back, takes no site (and symmetrically for an unused alpha).
                     if (labelCount[beta] == 0 && minUnary[beta] - maxUnary[alpha] >= maxNeighbourGain) continue;
                     if (labelCount[alpha] == 0 && minUnary[alpha] - maxUnary[beta] > maxNeighbourGain) continue;
-                    SwapMove(alpha, beta, unary, pairwise, labels, edgeWeight, labeling);
-                    MovesLastRun++;
+                    if (SwapMove(alpha, beta, unary, pairwise, labels, edgeWeight, labeling)) MovesLastRun++;
                 }
             }
             energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
@@ -121,9 +129,14 @@ public sealed class AlphaBetaSwap
     }
 
     // One alpha-beta swap: the sites labeled alpha or beta choose between the two labels by a minimum cut
-    // (source side = alpha, sink side = beta).
-    private void SwapMove(int alpha, int beta, ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int w, Span<int> labeling)
+    // (source side = alpha, sink side = beta). Returns false when the move was skipped because nothing it
+    // depends on (the labels of its sites and of their neighbours) changed since it last ran: a move
+    // applied to its own result changes nothing, and sites that left the move without touching the
+    // remaining ones do not affect them, so skipping gives the same labeling.
+    private bool SwapMove(int alpha, int beta, ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int w, Span<int> labeling)
     {
+        var since = pairStamp[alpha * labels + beta];
+        var changed = false;
         var size = 0;
         var anyPrefersBeta = false;
         var allPreferBeta = true;
@@ -136,7 +149,15 @@ public sealed class AlphaBetaSwap
             node[k] = size;
             activeCells[size] = k;
             size++;
+            if (!changed)
+            {
+                int r = k / width, c = k - r * width;
+                changed = cellStamp[k] > since
+                    || (c > 0 && cellStamp[k - 1] > since) || (c + 1 < width && cellStamp[k + 1] > since)
+                    || (r > 0 && cellStamp[k - width] > since) || (r + 1 < height && cellStamp[k + width] > since);
+            }
         }
+        if (!changed) return false;
         for (var i = 0; i < size; i++)
         {
             var k = activeCells[i];
@@ -157,14 +178,16 @@ public sealed class AlphaBetaSwap
             // Every site weakly prefers alpha and the pairwise terms only cost when labels differ,
             // so all-alpha is the minimum with the smallest sink side: the cut needs no flow.
             for (var i = 0; i < size; i++) SetLabel(activeCells[i], alpha, labeling);
-            return;
+            pairStamp[alpha * labels + beta] = changes;
+            return true;
         }
 
         if (allPreferBeta)
         {
             // Every site strictly prefers beta: all-beta is the unique minimum.
             for (var i = 0; i < size; i++) SetLabel(activeCells[i], beta, labeling);
-            return;
+            pairStamp[alpha * labels + beta] = changes;
+            return true;
         }
 
         maxFlow.Reset(size);
@@ -188,6 +211,8 @@ public sealed class AlphaBetaSwap
         }
         maxFlow.Solve();
         for (var i = 0; i < size; i++) SetLabel(activeCells[i], maxFlow.IsSinkSide(i) ? beta : alpha, labeling);
+        pairStamp[alpha * labels + beta] = changes;
+        return true;
     }
 
     private void SetLabel(int cell, int label, Span<int> labeling)
@@ -197,6 +222,7 @@ public sealed class AlphaBetaSwap
         labelCount[old]--;
         labelCount[label]++;
         labeling[cell] = label;
+        cellStamp[cell] = ++changes;
     }
 
     private void Validate(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, ReadOnlySpan<int> labeling)
