@@ -1,0 +1,249 @@
+namespace RLMix.Mixing.CoMixup;
+
+/// <summary>
+/// Alpha-beta swap (Boykov, Veksler and Zabih 2001) for a multi-label energy on an h x w grid with
+/// 4-neighbour edges of one weight:
+/// <c>E(l) = sum_k D[k, l_k] + w * sum_{(k,k') in N} V[l_k, l_k']</c>, with integer costs.
+/// </summary>
+/// <remarks>
+/// Follows gco-v3.0 (the library pyGCO wraps, which Co-Mixup calls), so that the same costs give the
+/// same labels: label pairs are visited in gco's fixed order (alpha = 0 with beta = L-1, L-2, ..., 1,
+/// then alpha = 1, ...), pairs with no site carrying either label are skipped, sweeps repeat until
+/// a sweep does not lower the energy, and in each move a site takes beta only when it can reach the
+/// sink in the residual graph (gco's Boykov-Kolmogorov reports that cut; see <see cref="MaxFlow"/>).
+/// V must be symmetric, non-negative and zero on the diagonal (a semi-metric, as swap requires).
+/// Buffers are reused across calls; not thread-safe: one instance per thread.
+/// </remarks>
+public sealed class AlphaBetaSwap
+{
+    private readonly int height;
+    private readonly int width;
+    private readonly int cells;
+    private readonly int maxLabels;
+    private readonly MaxFlow maxFlow;
+    private readonly int[] node;        // cell -> node of the current move, -1 when not active
+    private readonly int[] activeCells; // node -> cell
+    private readonly long[] preference; // per node: E(beta) - E(alpha) of its unary part
+    private readonly int[] labelCount;
+    private readonly long[] minUnary;   // per label, over cells
+    private readonly long[] maxUnary;
+    private readonly long[] cellStamp;  // change counter value when each cell last changed label
+    private readonly long[] pairStamp;  // [alpha, beta]: change counter value right after the pair's last move
+    private long changes;
+
+    /// <summary>Allocates buffers for an <paramref name="height"/> x <paramref name="width"/> grid and up to <paramref name="maxLabels"/> labels.</summary>
+    public AlphaBetaSwap(int height, int width, int maxLabels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLabels, 1);
+        this.height = height;
+        this.width = width;
+        cells = height * width;
+        this.maxLabels = maxLabels;
+        maxFlow = new MaxFlow(cells, (height - 1) * width + height * (width - 1));
+        node = new int[cells];
+        activeCells = new int[cells];
+        preference = new long[cells];
+        labelCount = new int[maxLabels];
+        minUnary = new long[maxLabels];
+        maxUnary = new long[maxLabels];
+        cellStamp = new long[cells];
+        pairStamp = new long[maxLabels * maxLabels];
+    }
+
+    /// <summary>Number of swap moves run (trivial ones included, provably idle ones skipped) by the last <see cref="Minimize"/>.</summary>
+    public int MovesLastRun { get; private set; }
+
+    /// <summary>
+    /// Minimizes the energy from the start labeling in <paramref name="labeling"/> (length h*w, row-major
+    /// cells), which receives the result. <paramref name="unary"/> is <c>[cells, labels]</c> row-major,
+    /// <paramref name="pairwise"/> is <c>[labels, labels]</c>. Returns the final energy.
+    /// </summary>
+    public long Minimize(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, Span<int> labeling)
+    {
+        Validate(unary, pairwise, labels, edgeWeight, labeling);
+        Array.Clear(labelCount, 0, labels);
+        foreach (var l in labeling) labelCount[l]++;
+        MovesLastRun = 0;
+
+        // Bounds for skipping moves that provably change nothing (exact: same result as running them).
+        for (var l = 0; l < labels; l++) { minUnary[l] = long.MaxValue; maxUnary[l] = long.MinValue; }
+        for (var k = 0; k < cells; k++)
+        {
+            for (var l = 0; l < labels; l++)
+            {
+                long d = unary[k * labels + l];
+                if (d < minUnary[l]) minUnary[l] = d;
+                if (d > maxUnary[l]) maxUnary[l] = d;
+            }
+        }
+        var maxPairwise = 0;
+        for (var i = 0; i < labels * labels; i++) maxPairwise = Math.Max(maxPairwise, pairwise[i]);
+        var maxNeighbourGain = 4L * edgeWeight * maxPairwise;
+
+        changes = 1;
+        Array.Clear(cellStamp);
+        Array.Fill(pairStamp, -1, 0, labels * labels);
+
+        var energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
+        var previous = energy + 1;
+        while (previous > energy)
+        {
+            previous = energy;
+            // gco's oneSwapIteration with the label table in its initial (identity) order.
+            for (var alpha = 0; alpha < labels; alpha++)
+            {
+                for (var beta = labels - 1; beta > alpha; beta--)
+                {
+                    if (labelCount[alpha] == 0 && labelCount[beta] == 0) continue;
+                    // An unused beta that costs more everywhere than alpha anywhere, by more than any
+                    // neighbour could give back, takes no site (and symmetrically for an unused alpha).
+                    if (labelCount[beta] == 0 && minUnary[beta] - maxUnary[alpha] >= maxNeighbourGain) continue;
+                    if (labelCount[alpha] == 0 && minUnary[alpha] - maxUnary[beta] > maxNeighbourGain) continue;
+                    if (SwapMove(alpha, beta, unary, pairwise, labels, edgeWeight, labeling)) MovesLastRun++;
+                }
+            }
+            energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
+        }
+        return energy;
+    }
+
+    /// <summary>The energy of <paramref name="labeling"/> (see the class summary).</summary>
+    public static long Energy(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, ReadOnlySpan<int> labeling, int height, int width)
+    {
+        long e = 0;
+        for (var k = 0; k < labeling.Length; k++) e += unary[k * labels + labeling[k]];
+        long smooth = 0;
+        for (var r = 0; r < height; r++)
+        {
+            for (var c = 0; c < width; c++)
+            {
+                var k = r * width + c;
+                var row = labeling[k] * labels;
+                if (c + 1 < width) smooth += pairwise[row + labeling[k + 1]];
+                if (r + 1 < height) smooth += pairwise[row + labeling[k + width]];
+            }
+        }
+        return e + smooth * edgeWeight;
+    }
+
+    // One alpha-beta swap: the sites labeled alpha or beta choose between the two labels by a minimum cut
+    // (source side = alpha, sink side = beta). Returns false when the move was skipped because nothing it
+    // depends on (the labels of its sites and of their neighbours) changed since it last ran: a move
+    // applied to its own result changes nothing, and sites that left the move without touching the
+    // remaining ones do not affect them, so skipping gives the same labeling.
+    private bool SwapMove(int alpha, int beta, ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int w, Span<int> labeling)
+    {
+        var since = pairStamp[alpha * labels + beta];
+        var changed = false;
+        var size = 0;
+        var anyPrefersBeta = false;
+        var allPreferBeta = true;
+        var rowA = alpha * labels;
+        var rowB = beta * labels;
+        for (var k = 0; k < cells; k++)
+        {
+            var l = labeling[k];
+            if (l != alpha && l != beta) { node[k] = -1; continue; }
+            node[k] = size;
+            activeCells[size] = k;
+            size++;
+            if (!changed)
+            {
+                int r = k / width, c = k - r * width;
+                changed = cellStamp[k] > since
+                    || (c > 0 && cellStamp[k - 1] > since) || (c + 1 < width && cellStamp[k + 1] > since)
+                    || (r > 0 && cellStamp[k - width] > since) || (r + 1 < height && cellStamp[k + width] > since);
+            }
+        }
+        if (!changed) return false;
+        for (var i = 0; i < size; i++)
+        {
+            var k = activeCells[i];
+            long d = unary[k * labels + beta] - unary[k * labels + alpha];
+            // Neighbours outside the move act as fixed labels: their edge costs become unary terms.
+            int r = k / width, c = k - r * width;
+            if (c > 0 && node[k - 1] < 0) d += (long)w * (pairwise[rowB + labeling[k - 1]] - pairwise[rowA + labeling[k - 1]]);
+            if (c + 1 < width && node[k + 1] < 0) d += (long)w * (pairwise[rowB + labeling[k + 1]] - pairwise[rowA + labeling[k + 1]]);
+            if (r > 0 && node[k - width] < 0) d += (long)w * (pairwise[rowB + labeling[k - width]] - pairwise[rowA + labeling[k - width]]);
+            if (r + 1 < height && node[k + width] < 0) d += (long)w * (pairwise[rowB + labeling[k + width]] - pairwise[rowA + labeling[k + width]]);
+            preference[i] = d;
+            if (d < 0) anyPrefersBeta = true;
+            else allPreferBeta = false;
+        }
+
+        if (!anyPrefersBeta)
+        {
+            // Every site weakly prefers alpha and the pairwise terms only cost when labels differ,
+            // so all-alpha is the minimum with the smallest sink side: the cut needs no flow.
+            for (var i = 0; i < size; i++) SetLabel(activeCells[i], alpha, labeling);
+            pairStamp[alpha * labels + beta] = changes;
+            return true;
+        }
+
+        if (allPreferBeta)
+        {
+            // Every site strictly prefers beta: all-beta is the unique minimum.
+            for (var i = 0; i < size; i++) SetLabel(activeCells[i], beta, labeling);
+            pairStamp[alpha * labels + beta] = changes;
+            return true;
+        }
+
+        maxFlow.Reset(size);
+        for (var i = 0; i < size; i++)
+        {
+            var d = preference[i];
+            if (d > 0) maxFlow.AddTerminalWeights(i, d, 0);
+            else if (d < 0) maxFlow.AddTerminalWeights(i, 0, -d);
+        }
+        long cutAB = (long)w * pairwise[rowA + beta]; // i alpha, j beta
+        long cutBA = (long)w * pairwise[rowB + alpha];
+        if (cutAB > 0 || cutBA > 0)
+        {
+            for (var i = 0; i < size; i++)
+            {
+                var k = activeCells[i];
+                int r = k / width, c = k - r * width;
+                if (c + 1 < width && node[k + 1] >= 0) maxFlow.AddEdge(i, node[k + 1], cutAB, cutBA);
+                if (r + 1 < height && node[k + width] >= 0) maxFlow.AddEdge(i, node[k + width], cutAB, cutBA);
+            }
+        }
+        maxFlow.Solve();
+        for (var i = 0; i < size; i++) SetLabel(activeCells[i], maxFlow.IsSinkSide(i) ? beta : alpha, labeling);
+        pairStamp[alpha * labels + beta] = changes;
+        return true;
+    }
+
+    private void SetLabel(int cell, int label, Span<int> labeling)
+    {
+        var old = labeling[cell];
+        if (old == label) return;
+        labelCount[old]--;
+        labelCount[label]++;
+        labeling[cell] = label;
+        cellStamp[cell] = ++changes;
+    }
+
+    private void Validate(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, ReadOnlySpan<int> labeling)
+    {
+        if (labels < 1 || labels > maxLabels) throw new ArgumentOutOfRangeException(nameof(labels), $"labels must be in [1, {maxLabels}], got {labels}.");
+        if (unary.Length < cells * labels) throw new ArgumentException($"unary needs {cells * labels} entries, got {unary.Length}.", nameof(unary));
+        if (pairwise.Length < labels * labels) throw new ArgumentException($"pairwise needs {labels * labels} entries, got {pairwise.Length}.", nameof(pairwise));
+        if (labeling.Length != cells) throw new ArgumentException($"labeling needs {cells} entries, got {labeling.Length}.", nameof(labeling));
+        if (edgeWeight < 0) throw new ArgumentOutOfRangeException(nameof(edgeWeight), "The edge weight must be non-negative.");
+        for (var a = 0; a < labels; a++)
+        {
+            if (pairwise[a * labels + a] != 0) throw new ArgumentException("pairwise must be zero on the diagonal.", nameof(pairwise));
+            for (var b = a + 1; b < labels; b++)
+            {
+                var v = pairwise[a * labels + b];
+                if (v < 0 || v != pairwise[b * labels + a]) throw new ArgumentException("pairwise must be symmetric and non-negative.", nameof(pairwise));
+            }
+        }
+        foreach (var l in labeling)
+        {
+            if ((uint)l >= (uint)labels) throw new ArgumentOutOfRangeException(nameof(labeling), $"label {l} is outside [0, {labels}).");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using RLMix.Errors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RLMix.Mixing.CoMixup;
+
+/// <summary>
+/// Co-Mixup as pure functions of explicit inputs: <see cref="Solve(Tensor, CoMixupOptions, long)"/>
+/// finds the labeling z of a batch (Algorithm 1 per partition, on CPU threads) and
+/// <see cref="Mix"/> applies it on the images' device.
+/// </summary>
+public static class CoMixup
+{
+    /// <summary>
+    /// Solves a batch from its saliency phi(x) <c>[B, H, W]</c> (any device). Only the pooled grid
+    /// <c>[B, h*w]</c> and each image's salient location (for A_c) are moved to the CPU.
+    /// </summary>
+    public static CoMixupAssignment Solve(Tensor saliency, CoMixupOptions options, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(saliency);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (saliency.ndim != 3) throw new UsageException($"comixup: saliency must be [B, H, W]; got shape [{string.Join(", ", saliency.shape)}].");
+        var (batch, height, width) = ((int)saliency.shape[0], (int)saliency.shape[1], (int)saliency.shape[2]);
+        var grid = options.BlockGrid;
+        if (height % grid != 0 || width % grid != 0)
+            throw new UsageException($"comixup: the image size {height}x{width} is not divisible by block-grid {grid}; pad the images or choose a block-grid that divides both sides.");
+
+        float[] pooled;
+        long[] salientIndex;
+        int poolWidth;
+        using (var scope = NewDisposeScope())
+        {
+            using var _ = no_grad();
+            var s = saliency.detach().to(float32).unsqueeze(1);
+            // Unary source: average pooling to the grid (Appendix C).
+            pooled = nn.functional.avg_pool2d(s, [height / grid, width / grid]).reshape(batch, grid * grid).cpu().data<float>().ToArray();
+            // Salient location for A_c: argmax of the stride-1 average pooling (official main.py, kernel 8).
+            var kernel = Math.Min(options.CompatibilityKernel, Math.Min(height, width));
+            var z = nn.functional.avg_pool2d(s, [kernel, kernel], [1, 1]);
+            poolWidth = (int)z.shape[3];
+            salientIndex = z.reshape(batch, -1).argmax(1).cpu().data<long>().ToArray();
+        }
+        var rows = new int[batch];
+        var cols = new int[batch];
+        for (var b = 0; b < batch; b++)
+        {
+            rows[b] = (int)(salientIndex[b] / poolWidth);
+            cols[b] = (int)(salientIndex[b] % poolWidth);
+        }
+        return Solve(pooled, rows, cols, grid, grid, options, seed);
+    }
+
+    /// <summary>
+    /// Solves a batch on the CPU from the saliency average-pooled to the grid, <paramref name="pooled"/>
+    /// <c>[B, h*w]</c> (not yet normalized), and each image's salient location
+    /// (<paramref name="salientRow"/>, <paramref name="salientCol"/>). Partitions get their own
+    /// <see cref="Random"/> derived from <paramref name="seed"/>, so the result does not depend on threading.
+    /// </summary>
+    public static CoMixupAssignment Solve(ReadOnlySpan<float> pooled, ReadOnlySpan<int> salientRow, ReadOnlySpan<int> salientCol, int gridHeight, int gridWidth, CoMixupOptions options, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var n = gridHeight * gridWidth;
+        if (n < 1 || pooled.Length % n != 0) throw new ArgumentException($"pooled must be [B, {n}].", nameof(pooled));
+        var batch = pooled.Length / n;
+        if (salientRow.Length != batch || salientCol.Length != batch) throw new ArgumentException("One salient location per image is needed.");
+        var m = options.PartitionSize;
+        var first = new int[batch * n];
+        var second = new int[batch * n];
+        if (batch == 0) return new CoMixupAssignment(0, gridHeight, gridWidth, m, first, second);
+
+        var cost = UnaryCosts(pooled, n);
+        var rows = salientRow.ToArray();
+        var cols = salientCol.ToArray();
+        var partitions = (batch + m - 1) / m;
+
+        void SolveOne(int p, CoMixupSolver solver)
+        {
+            var start = p * m;
+            var size = Math.Min(m, batch - start);
+            var a = Compatibility(rows.AsSpan(start, size), cols.AsSpan(start, size), options.Omega);
+            var random = new Random(PartitionSeed(seed, p));
+            var f = first.AsSpan(start * n, size * n);
+            var s = second.AsSpan(start * n, size * n);
+            solver.SolvePartition(cost.AsSpan(start * n, size * n), a, random, f, s);
+            for (var idx = 0; idx < size * n; idx++) { f[idx] += start; s[idx] += start; }
+        }
+
+        if (options.ParallelPartitions && partitions > 1)
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+            Parallel.For(0, partitions, parallel,
+                () => new CoMixupSolver(options, gridHeight, gridWidth),
+                (p, _, solver) => { SolveOne(p, solver); return solver; },
+                _ => { });
+        }
+        else
+        {
+            var solver = new CoMixupSolver(options, gridHeight, gridWidth);
+            for (var p = 0; p < partitions; p++) SolveOne(p, solver);
+        }
+        return new CoMixupAssignment(batch, gridHeight, gridWidth, m, first, second);
+    }
+
+    /// <summary>
+    /// Mixes images <c>[B, C, H, W]</c> and targets <c>[B, K]</c> (one-hot or soft) by z, on their
+    /// device: each grid cell of z is replicated over its H/h x W/w block, output j is
+    /// sum_i z_{j,i} * x_i (one batched einsum per partition), and its target is the area share of each
+    /// input times the input's target, normalized to sum 1. Returned tensors belong to the caller's scope.
+    /// </summary>
+    public static MixResult Mix(Tensor images, Tensor targets, CoMixupAssignment z)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(z);
+        if (images.ndim != 4) throw new UsageException($"comixup: images must be [B, C, H, W]; got [{string.Join(", ", images.shape)}].");
+        var (batch, channels, height, width) = ((int)images.shape[0], (int)images.shape[1], (int)images.shape[2], (int)images.shape[3]);
+        if (batch != z.BatchSize) throw new UsageException($"comixup: the assignment is for {z.BatchSize} images but the batch has {batch}.");
+        if (targets.ndim != 2 || targets.shape[0] != batch) throw new UsageException($"comixup: targets must be [{batch}, K]; got [{string.Join(", ", targets.shape)}].");
+        int h = z.GridHeight, w = z.GridWidth, n = z.Cells;
+        if (height % h != 0 || width % w != 0) throw new UsageException($"comixup: the image size {height}x{width} is not divisible by the {h}x{w} grid.");
+        int bh = height / h, bw = width / w, m = z.PartitionSize;
+        var partitions = (batch + m - 1) / m;
+        var padded = partitions * m;
+
+        // Per-partition mask [P, h, w, m (outputs), m (inputs)], built on the CPU (tiny) and moved once.
+        var mask = new float[partitions * n * m * m];
+        for (var j = 0; j < batch; j++)
+        {
+            var p = j / m;
+            var jl = j - p * m;
+            for (var k = 0; k < n; k++)
+            {
+                var idx = j * n + k;
+                var cellBase = ((p * n + k) * m + jl) * m;
+                mask[cellBase + z.First[idx] - p * m] += 0.5f;
+                mask[cellBase + z.Second[idx] - p * m] += 0.5f;
+            }
+        }
+
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var device = images.device;
+        var maskT = tensor(mask, [partitions, h, w, m, m], dtype: images.dtype, device: device);
+        var x = images;
+        var y = targets.to(images.dtype);
+        if (padded > batch)
+        {
+            x = cat([x, zeros([padded - batch, channels, height, width], dtype: images.dtype, device: device)], 0);
+            y = cat([y, zeros([padded - batch, y.shape[1]], dtype: y.dtype, device: device)], 0);
+        }
+        var blocks = x.reshape(partitions, m, channels, h, bh, w, bw);
+        var mixed = einsum("phwji,pichawb->pjchawb", maskT, blocks).reshape(padded, channels, height, width);
+        var share = maskT.sum([1L, 2L]).div_(n); // [P, m, m]: area share of input i in output j
+        var mixedTargets = bmm(share, y.reshape(partitions, m, -1)).reshape(padded, -1);
+        if (padded > batch)
+        {
+            mixed = mixed.narrow(0, 0, batch);
+            mixedTargets = mixedTargets.narrow(0, 0, batch);
+        }
+        mixedTargets = mixedTargets / mixedTargets.sum(1, keepdim: true);
+        return new MixResult(mixed.contiguous().MoveToOuterDisposeScope(), mixedTargets.contiguous().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>c = -(pooled saliency normalized to sum 1 per image) <c>[B, n]</c>; an image with zero saliency gets -1/n everywhere.</summary>
+    public static double[] UnaryCosts(ReadOnlySpan<float> pooled, int cells)
+    {
+        var batch = pooled.Length / cells;
+        var cost = new double[pooled.Length];
+        for (var b = 0; b < batch; b++)
+        {
+            double sum = 0;
+            for (var k = 0; k < cells; k++) sum += pooled[b * cells + k];
+            for (var k = 0; k < cells; k++)
+                cost[b * cells + k] = sum > 0 && double.IsFinite(sum) ? -pooled[b * cells + k] / sum : -1.0 / cells;
+        }
+        return cost;
+    }
+
+    /// <summary>
+    /// A = (1 - omega) I + omega A_c for one partition, A_c[i, i'] the L1 distance between salient
+    /// locations rescaled to sum m. When all distances are zero (one image, or all at one location)
+    /// A_c is taken as zero instead of the official code's NaN.
+    /// </summary>
+    public static double[] Compatibility(ReadOnlySpan<int> rows, ReadOnlySpan<int> cols, double omega)
+    {
+        var m = rows.Length;
+        var a = new double[m * m];
+        double sum = 0;
+        for (var i = 0; i < m; i++)
+            for (var i2 = 0; i2 < m; i2++)
+            {
+                var d = Math.Abs(rows[i] - rows[i2]) + Math.Abs(cols[i] - cols[i2]);
+                a[i * m + i2] = d;
+                sum += d;
+            }
+        var scale = sum > 0 ? omega * m / sum : 0;
+        for (var i = 0; i < m * m; i++) a[i] *= scale;
+        for (var i = 0; i < m; i++) a[i * m + i] += 1 - omega;
+        return a;
+    }
+
+    /// <summary>The seed of partition <paramref name="partition"/>'s <see cref="Random"/> (SplitMix64 of the batch seed).</summary>
+    public static int PartitionSeed(long seed, int partition)
+    {
+        unchecked
+        {
+            var x = (ulong)seed + 0x9E3779B97F4A7C15UL * (ulong)(partition + 1);
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            x ^= x >> 31;
+            return (int)(x & 0x7FFFFFFF);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using RLMix.Errors;
+
+namespace RLMix.Mixing.CoMixup;
+
+/// <summary>How the compatibility term is clipped in the modular approximation (equation 2).</summary>
+public enum CoMixupThreshold
+{
+    /// <summary>The whole penalty 2*gamma*v_i once v_i exceeds tau*n, else 0 (the official default).</summary>
+    Hard,
+
+    /// <summary>2*gamma*max(0, v_i - tau*n).</summary>
+    Soft,
+}
+
+/// <summary>
+/// Co-Mixup settings. Defaults are the paper's (Appendix E) and the official code's
+/// (<c>snu-mllab/Co-Mixup</c>, <c>main.py</c>).
+/// </summary>
+public sealed record CoMixupOptions
+{
+    /// <summary>Smoothness coefficient beta of equation 1 (divided by n inside). The default value is 0.32.</summary>
+    public double Beta { get; init; } = 0.32;
+
+    /// <summary>Compatibility coefficient gamma of equation 1 (divided by n inside). The default value is 1.0.</summary>
+    public double Gamma { get; init; } = 1.0;
+
+    /// <summary>Prior coefficient eta of equation 1 (divided by n inside). The default value is 0.05.</summary>
+    public double Eta { get; init; } = 0.05;
+
+    /// <summary>Clipping level tau of equations 1-2 (multiplied by n inside: a threshold on cell counts). The default value is 0.83.</summary>
+    public double Tau { get; init; } = 0.83;
+
+    /// <summary>Weight omega of the input compatibility A_c in A = (1 - omega) I + omega A_c, in [0, 1]. The default value is 0.001.</summary>
+    public double Omega { get; init; } = 0.001;
+
+    /// <summary>Concentration alpha of the symmetric Dirichlet prior on the mixing ratios. The default value is 2.0.</summary>
+    public double Alpha { get; init; } = 2.0;
+
+    /// <summary>Number of consecutive images per partition (m = m'); the last partition may be smaller. The default value is 20.</summary>
+    public int PartitionSize { get; init; } = 20;
+
+    /// <summary>Cells per side of the down-sampled grid (n = BlockGrid^2); must divide the image sides. The default value is 4.</summary>
+    public int BlockGrid { get; init; } = 4;
+
+    /// <summary>Outer iterations T of Algorithm 1 (the official <c>m_niter</c>). The default value is 4.</summary>
+    public int Iterations { get; init; } = 4;
+
+    /// <summary>Thresholding of the modular compatibility penalty. The default value is <see cref="CoMixupThreshold.Hard"/>.</summary>
+    public CoMixupThreshold Threshold { get; init; } = CoMixupThreshold.Hard;
+
+    /// <summary>Whether outputs that use the same set of inputs are pushed apart before the last iteration (official <c>set_resolve</c>). The default value is true.</summary>
+    public bool SetResolve { get; init; } = true;
+
+    /// <summary>Whether cells may take half-half labels after the first iteration (|L| = 3, Appendix C); false keeps one input per cell. The default value is true.</summary>
+    public bool MultiLabel { get; init; } = true;
+
+    /// <summary>Relative change of the objective below which the outer loop stops early. The default value is 1e-6.</summary>
+    public double Tolerance { get; init; } = 1e-6;
+
+    /// <summary>Kernel of the stride-1 average pooling of the saliency whose argmax locates each input's salient region (for A_c). The default value is 8.</summary>
+    public int CompatibilityKernel { get; init; } = 8;
+
+    /// <summary>Solve partitions on parallel CPU threads; results do not depend on it. The default value is true.</summary>
+    public bool ParallelPartitions { get; init; } = true;
+
+    /// <summary>Most threads used for partitions; -1 means all cores. The default value is -1.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>Throws <see cref="UsageException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        Check(Beta >= 0 && double.IsFinite(Beta), "beta", Beta, "a finite value >= 0");
+        Check(Gamma >= 0 && double.IsFinite(Gamma), "gamma", Gamma, "a finite value >= 0");
+        Check(Eta >= 0 && double.IsFinite(Eta), "eta", Eta, "a finite value >= 0");
+        Check(Tau >= 0 && double.IsFinite(Tau), "tau", Tau, "a finite value >= 0");
+        Check(Omega is >= 0 and <= 1, "omega", Omega, "a value in [0, 1]");
+        Check(Alpha > 0 && double.IsFinite(Alpha), "alpha", Alpha, "a finite value > 0");
+        Check(PartitionSize >= 1, "partition-size", PartitionSize, "an integer >= 1");
+        Check(BlockGrid is >= 1 and <= 16, "block-grid", BlockGrid, "an integer in [1, 16]");
+        Check(Iterations >= 1, "iterations", Iterations, "an integer >= 1");
+        Check(Tolerance >= 0, "tolerance", Tolerance, "a value >= 0");
+        Check(CompatibilityKernel >= 1, "compatibility-kernel", CompatibilityKernel, "an integer >= 1");
+        Check(MaxDegreeOfParallelism == -1 || MaxDegreeOfParallelism >= 1, "max-degree-of-parallelism", MaxDegreeOfParallelism, "-1 (all cores) or an integer >= 1");
+    }
+
+    private static void Check(bool ok, string name, object value, string expected)
+    {
+        if (!ok) throw new UsageException($"comixup setting '{name}' is {value}; it must be {expected}.");
+    }
+}
