@@ -1,4 +1,5 @@
 using RLMix.Mixing;
+using RLMix.Mixing.CoMixup;
 using RLMix.Training;
 
 namespace RLMix.Methods;
@@ -7,7 +8,7 @@ namespace RLMix.Methods;
 public static class BuiltInMethods
 {
     /// <summary>
-    /// Registers vanilla, mixup, cutmix, rmix and lamix, each built from its section of the run's
+    /// Registers vanilla, mixup, cutmix, rmix, lamix and comixup, each built from its section of the run's
     /// <see cref="MethodSettings"/> (absent section: the method's paper defaults). Idempotent.
     /// </summary>
     public static void RegisterAll()
@@ -21,5 +22,11 @@ public static class BuiltInMethods
             return new MixerMethod(new RMixMixer(options), options.Loss);
         });
         MethodRegistry.Register("lamix", s => new LaMixMethod(s.Get<LaMixOptions>("lamix")));
+        MethodRegistry.Register("comixup", s =>
+        {
+            var options = s.Get<CoMixupOptions>("comixup");
+            options.Validate();
+            return new CoMixupMethod(options);
+        });
     }
 }

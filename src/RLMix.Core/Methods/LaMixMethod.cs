@@ -104,6 +104,12 @@ public sealed class LaMixMethod : ITrainingMethod
     }
 
     /// <inheritdoc />
+    public void SaveState(BinaryWriter writer) => Head.save(writer);
+
+    /// <inheritdoc />
+    public void LoadState(BinaryReader reader) => Head.load(reader);
+
+    /// <inheritdoc />
     public void Dispose() => head?.Dispose();
 }
 

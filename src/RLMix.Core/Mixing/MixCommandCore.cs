@@ -16,14 +16,16 @@ namespace RLMix.Mixing;
 /// <item>all methods: <c>images [B,C,H,W]</c>; <c>labels [B]</c> (integers) with <c>num_classes</c>, or <c>targets [B,K]</c>; <c>permutation [B]</c> (integers in [0, B); repeats allowed).</item>
 /// <item>rmix: <c>saliency [B,H,W]</c> (phi(x) before pooling and normalization), <c>q [B]</c> in [0, 1], <c>lambda</c>, <c>p</c> (patches per side, dividing H and W).</item>
 /// <item>mixup: <c>lambda</c>.</item>
+/// <item>comixup: <c>saliency [B,H,W]</c>, <c>seed</c> (integer), optional <c>settings</c> (the <c>comixup</c> options, snake_case); no <c>permutation</c>.</item>
 /// <item>cutmix: <c>box</c> <c>{ "x0", "y0", "x1", "y1" }</c> (half-open pixels, x along the width), or <c>lambda</c> and <c>seed</c> to draw the standard box.</item>
 /// </list>
-/// Output: <c>images [B,C,H,W]</c>, <c>targets [B,K]</c>; cutmix adds <c>box</c> and the corrected <c>lambda</c>.
+/// Output: <c>images [B,C,H,W]</c>, <c>targets [B,K]</c>; cutmix adds <c>box</c> and the corrected <c>lambda</c>;
+/// comixup adds <c>assignment [B outputs, B inputs, h, w]</c> (the solution z: 0, 0.5 or 1 per cell).
 /// </remarks>
 public static class MixCommandCore
 {
     /// <summary>The methods <c>rlmix mix</c> accepts here.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["rmix", "mixup", "cutmix"];
+    public static IReadOnlyList<string> Methods { get; } = ["rmix", "mixup", "cutmix", "comixup"];
 
     static readonly string[] CommonFields = ["images", "labels", "num_classes", "targets", "permutation"];
 
@@ -39,6 +41,7 @@ public static class MixCommandCore
             "rmix" => RunRMix(root),
             "mixup" => RunMixup(root),
             "cutmix" => RunCutMix(root),
+            "comixup" => RunCoMixup(root),
             _ => throw new UsageException($"Unknown mix method '{method}'. Allowed values: {string.Join(", ", Methods)}."),
         };
     }
@@ -94,7 +97,27 @@ public static class MixCommandCore
         return Output(result, box, corrected);
     }
 
-    static (Tensor Images, Tensor Targets, Tensor Permutation) ReadCommon(JsonElement root)
+    static string RunCoMixup(JsonElement root)
+    {
+        CheckFields(root, "comixup", ["images", "labels", "num_classes", "targets", "saliency", "seed", "settings"]);
+        var (images, targets, _) = ReadCommon(root, permutation: false);
+        long b = images.shape[0], h = images.shape[2], w = images.shape[3];
+        var saliency = ReadTensor(root, "saliency", $"[B, H, W] = [{b}, {h}, {w}]", [b, h, w]);
+        long seed = ReadInteger(root, "seed");
+        var options = new CoMixup.CoMixupOptions();
+        if (root.TryGetProperty("settings", out var settings))
+        {
+            try { options = settings.Deserialize<CoMixup.CoMixupOptions>(Configuration.ConfigFile.JsonOptions) ?? options; }
+            catch (JsonException e) { throw new UsageException($"Field 'settings': {Configuration.ConfigFile.Describe(e)}"); }
+        }
+        options.Validate();
+        var z = CoMixup.CoMixup.Solve(saliency, options, seed);
+        var result = CoMixup.CoMixup.Mix(images, targets, z);
+        using var assignment = tensor(z.ToDenseMask(), [b, b, z.GridHeight, z.GridWidth]);
+        return Output(result, null, null, assignment);
+    }
+
+    static (Tensor Images, Tensor Targets, Tensor Permutation) ReadCommon(JsonElement root, bool permutation = true)
     {
         var images = ReadTensor(root, "images", "[B, C, H, W]", null);
         if (images.dim() != 4)
@@ -121,10 +144,11 @@ public static class MixCommandCore
                 throw new UsageException($"Field 'labels' must hold class indices in [0, num_classes = {k}).");
             targets = SoftTargets.OneHot(labels, (int)k);
         }
-        var permutation = ReadTensor(root, "permutation", $"[B] = [{b}]", [b], integer: true);
-        if (permutation.lt(0).any().item<bool>() || permutation.ge(b).any().item<bool>())
+        if (!permutation) return (images, targets, empty(0));
+        var partners = ReadTensor(root, "permutation", $"[B] = [{b}]", [b], integer: true);
+        if (partners.lt(0).any().item<bool>() || partners.ge(b).any().item<bool>())
             throw new UsageException($"Field 'permutation' must hold partner indices in [0, B = {b}).");
-        return (images, targets, permutation);
+        return (images, targets, partners);
     }
 
     static Tensor ReadTensor(JsonElement root, string field, string expected, long[]? shape, bool integer = false)
@@ -173,7 +197,7 @@ public static class MixCommandCore
                 throw new UsageException($"Unknown field '{property.Name}' for {method}. Allowed fields: {string.Join(", ", allowed)}.");
     }
 
-    static string Output(MixResult result, CutMixBox? box, double? lambda)
+    static string Output(MixResult result, CutMixBox? box, double? lambda, Tensor? assignment = null)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -192,6 +216,8 @@ public static class MixCommandCore
             }
             if (lambda is not null)
                 writer.WriteNumber("lambda", lambda.Value);
+            if (assignment is not null)
+                TensorJson.Write(writer, "assignment", assignment);
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

@@ -39,6 +39,8 @@ public sealed class TrainingRunTests : IDisposable
     [InlineData("vanilla", 4)] // interrupted at the end of epoch 1 (4 batches per epoch)
     [InlineData("vanilla", 6)] // interrupted mid-epoch
     [InlineData("rmix", 5)]
+    [InlineData("lamix", 5)]
+    [InlineData("comixup", 5)]
     public void InterruptedAndResumed_EqualsUninterrupted(string method, int stopAfter)
     {
         var straight = TrainingRun.Run(Config(method), new RunOptions(Path.Combine(dir, "a")));

@@ -66,6 +66,16 @@ public sealed record CoMixupOptions
     /// <summary>Most threads used for partitions; -1 means all cores. The default value is -1.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>
+    /// Weight of the clean-input loss whose parameter gradient is kept and added to the mixed loss's
+    /// (the official <c>clean_lam</c>; the saliency comes from the same backward pass). 0 takes the
+    /// saliency from an input-only gradient and trains on the mixed loss alone. The default value is 1.0.
+    /// </summary>
+    public double CleanLambda { get; init; } = 1.0;
+
+    /// <summary>Training loss on the mixed batch: bce (binary cross-entropy on softmax, the official CIFAR loss) or soft-ce. The default value is bce.</summary>
+    public string Loss { get; init; } = "bce";
+
     /// <summary>Throws <see cref="UsageException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -80,6 +90,8 @@ public sealed record CoMixupOptions
         Check(Iterations >= 1, "iterations", Iterations, "an integer >= 1");
         Check(Tolerance >= 0, "tolerance", Tolerance, "a value >= 0");
         Check(CompatibilityKernel >= 1, "compatibility-kernel", CompatibilityKernel, "an integer >= 1");
+        Check(CleanLambda >= 0 && double.IsFinite(CleanLambda), "clean-lambda", CleanLambda, "a finite value >= 0");
+        Check(Loss is "bce" or "soft-ce", "loss", Loss, "bce or soft-ce");
         Check(MaxDegreeOfParallelism == -1 || MaxDegreeOfParallelism >= 1, "max-degree-of-parallelism", MaxDegreeOfParallelism, "-1 (all cores) or an integer >= 1");
     }
 
