@@ -91,7 +91,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         Model.train();
-        optimizer.zero_grad();
+        ClearGradients();
         var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs;
         var logits = Model.forward(x);
         var value = loss(logits, targets);
@@ -117,13 +117,20 @@ public sealed class Trainer : IDisposable
     public void ApplyLoss(Tensor loss, bool keepGradients)
     {
         using var scope = NewDisposeScope();
-        if (!keepGradients) optimizer.zero_grad();
+        if (!keepGradients) ClearGradients();
         loss.backward();
         OptimizerStep();
     }
 
     /// <summary>Clears the parameter gradients (model and extra parameters).</summary>
-    public void ZeroGrad() => optimizer.zero_grad();
+    public void ZeroGrad() => ClearGradients();
+
+    // Set to none, as PyTorch's zero_grad does by default since 2.0: a parameter that gets no gradient in
+    // a step (e.g. an extra head on a clean batch) is then skipped by SGD instead of decayed.
+    void ClearGradients()
+    {
+        foreach (var p in parameters) p.grad = null;
+    }
 
     void OptimizerStep()
     {
