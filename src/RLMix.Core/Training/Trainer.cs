@@ -84,7 +84,7 @@ public sealed class Trainer : IDisposable
     public Tensor Loss(Tensor logits, Tensor targets) => loss(logits, targets);
 
     /// <summary>Forward on <paramref name="inputs"/> (train mode), loss against soft <paramref name="targets"/>, backward, optimizer and schedule step.</summary>
-    /// <param name="inputs">Normalized inputs <c>[B, C, H, W]</c>.</param>
+    /// <param name="inputs">Normalized inputs <c>[B, C, H, W]</c> (treated as constants: no gradient flows back into them).</param>
     /// <param name="targets">Soft targets <c>[B, K]</c>.</param>
     /// <param name="inputGradient">Also return d loss / d inputs (RL-Mix's phi(x') comes from it), from the same backward pass.</param>
     public StepResult Step(Tensor inputs, Tensor targets, bool inputGradient = false)
@@ -92,9 +92,9 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         Model.train();
         ClearGradients();
-        var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs;
+        var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs.detach();
         var logits = Model.forward(x);
-        var value = loss(logits, targets);
+        var value = loss(logits, targets.detach());
         value.backward();
         var grad = inputGradient ? x.grad!.detach() : null;
         OptimizerStep();
