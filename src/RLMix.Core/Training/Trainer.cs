@@ -84,17 +84,17 @@ public sealed class Trainer : IDisposable
     public Tensor Loss(Tensor logits, Tensor targets) => loss(logits, targets);
 
     /// <summary>Forward on <paramref name="inputs"/> (train mode), loss against soft <paramref name="targets"/>, backward, optimizer and schedule step.</summary>
-    /// <param name="inputs">Normalized inputs <c>[B, C, H, W]</c>.</param>
+    /// <param name="inputs">Normalized inputs <c>[B, C, H, W]</c> (treated as constants: no gradient flows back into them).</param>
     /// <param name="targets">Soft targets <c>[B, K]</c>.</param>
     /// <param name="inputGradient">Also return d loss / d inputs (RL-Mix's phi(x') comes from it), from the same backward pass.</param>
     public StepResult Step(Tensor inputs, Tensor targets, bool inputGradient = false)
     {
         using var scope = NewDisposeScope();
         Model.train();
-        optimizer.zero_grad();
-        var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs;
+        ClearGradients();
+        var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs.detach();
         var logits = Model.forward(x);
-        var value = loss(logits, targets);
+        var value = loss(logits, targets.detach());
         value.backward();
         var grad = inputGradient ? x.grad!.detach() : null;
         OptimizerStep();
@@ -117,13 +117,20 @@ public sealed class Trainer : IDisposable
     public void ApplyLoss(Tensor loss, bool keepGradients)
     {
         using var scope = NewDisposeScope();
-        if (!keepGradients) optimizer.zero_grad();
+        if (!keepGradients) ClearGradients();
         loss.backward();
         OptimizerStep();
     }
 
     /// <summary>Clears the parameter gradients (model and extra parameters).</summary>
-    public void ZeroGrad() => optimizer.zero_grad();
+    public void ZeroGrad() => ClearGradients();
+
+    // Set to none, as PyTorch's zero_grad does by default since 2.0: a parameter that gets no gradient in
+    // a step (e.g. an extra head on a clean batch) is then skipped by SGD instead of decayed.
+    void ClearGradients()
+    {
+        foreach (var p in parameters) p.grad = null;
+    }
 
     void OptimizerStep()
     {

@@ -127,6 +127,12 @@ public sealed class TrainerTests
         var loss = trainer.Loss(model.forward(x) * head, y);
         trainer.ApplyLoss(loss);
         Assert.False(head.detach().Equals(before));
+
+        // A step that does not use the head leaves it alone (its gradient is cleared to none, so SGD
+        // applies neither weight decay nor momentum to it).
+        using var afterFirst = head.detach().clone();
+        trainer.Step(x, y);
+        Assert.True(head.detach().Equals(afterFirst));
     }
 
     [Theory]
