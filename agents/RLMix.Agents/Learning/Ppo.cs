@@ -24,9 +24,6 @@ public static class Ppo
     {
         logger ??= MetricLogger.None;
         agent.EnsureFitsForTraining(env.ObservationSpace, env.ActionSpace);
-        if (agent.LastObservation is null)
-            agent.SetLastObservation(ObservationTensors.From(env.Reset().Observation), episodeStart: true);
-
         while (agent.NumTimesteps < totalTimesteps)
         {
             // 1. Rollout: fill the buffer with n steps of the current policy.
@@ -57,11 +54,14 @@ public static class Ppo
     /// Steps <paramref name="env"/> with the agent's sampled actions until the buffer is full (true) or
     /// the callback asks to stop (false). A truncated step's reward gets gamma * V(final observation)
     /// added, SB3's time-limit bootstrap (it reads <c>terminal_observation</c>); a terminated step gets
-    /// nothing. Either way the env is reset and the next step starts an episode.
+    /// nothing. Either way the env is reset and the next step starts an episode. The env is reset
+    /// first when the agent has no observation yet.
     /// </summary>
     public static bool CollectRollout<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, Func<PpoStepInfo, bool>? onStep = null) where TObs : notnull
     {
         var options = agent.Options;
+        if (agent.LastObservation is null)
+            agent.SetLastObservation(ObservationTensors.From(env.Reset().Observation), episodeStart: true);
         while (!agent.Buffer.Full)
         {
             using var scope = NewDisposeScope();
