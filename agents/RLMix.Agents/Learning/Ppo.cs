@@ -16,8 +16,8 @@ public static class Ppo
     /// Trains <paramref name="agent"/> in <paramref name="env"/> until it has taken
     /// <paramref name="totalTimesteps"/> steps in all (an absolute count, so a loaded agent continues
     /// where it stopped; like SB3, the last rollout is completed even if it passes the total), or until
-    /// <paramref name="onStep"/> returns false. The unfinished rollout stays in the agent (and in its
-    /// checkpoint). The learning-rate schedule's progress is NumTimesteps / totalTimesteps.
+    /// <paramref name="onStep"/> returns false (a rollout that the stopping step completed is still
+    /// trained on). An unfinished rollout stays in the agent (and in its checkpoint). The learning-rate schedule's progress is NumTimesteps / totalTimesteps.
     /// </summary>
     public static void Learn<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, long totalTimesteps, MetricLogger? logger = null,
         Func<PpoStepInfo, bool>? onStep = null) where TObs : notnull
@@ -27,7 +27,8 @@ public static class Ppo
         while (agent.NumTimesteps < totalTimesteps)
         {
             // 1. Rollout: fill the buffer with n steps of the current policy.
-            if (!CollectRollout(agent, env, onStep)) return;
+            var keepGoing = CollectRollout(agent, env, onStep);
+            if (!agent.Buffer.Full) return;                 // stopped mid-rollout: the partial rollout waits in the agent
 
             // 2. Advantages: GAE, bootstrapped from the value of the observation after the last step.
             using (var last = agent.PredictValues(agent.LastObservation!))
@@ -47,6 +48,7 @@ public static class Ppo
             }
             logger.Record("time/iterations", agent.Iterations);
             logger.Dump(agent.NumTimesteps);
+            if (!keepGoing) return;
         }
     }
 
