@@ -80,6 +80,17 @@ public sealed class MixupEnvAgentTests
     }
 
     [Fact]
+    public void Training_InMixupEnv_KeepsTheNumberOfLiveTensorsFlat()
+    {
+        using var env = Env(new GradCosineImageReward());
+        using var agent = PpoAgent.Create(env, PpoOptions.Default with { NSteps = 6, BatchSize = 3 }, seed: 4);
+        Ppo.Learn(agent, env, 12);                                   // warm up: two rollouts and updates
+        var live = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Ppo.Learn(agent, env, 48);                                   // six more, ending at the same phase
+        Assert.Equal(live, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void RandomAndFixedPolicies_EvaluateInMixupEnv()
     {
         using var env = Env();

@@ -112,9 +112,10 @@ public static class Ppo
 
         for (var epoch = 0; epoch < options.NEpochs && continueTraining; epoch++)
         {
-            foreach (var indices in buffer.MinibatchIndices(options.BatchSize, agent.Generator))
+            foreach (var chunk in buffer.MinibatchIndices(options.BatchSize, agent.Generator))
             {
                 using var scope = NewDisposeScope();
+                var indices = tensor(chunk, device: buffer.Actions.device);
                 var observations = ObservationTensors.Select(buffer.Observations, indices);
                 var actions = buffer.Actions.index_select(0, indices);                         // [m, B]
                 var output = agent.Network.forward(observations);

@@ -104,6 +104,7 @@ public sealed class RolloutBuffer : IDisposable
     public void ComputeReturnsAndAdvantage(Tensor lastValues, bool done)
     {
         if (!Full) throw new InvalidOperationException($"RolloutBuffer has {Pos} of {Size} steps; fill it before computing advantages.");
+        using var scope = NewDisposeScope();
         var rewards = Rewards.cpu().data<float>().ToArray();
         var values = Values.cpu().data<float>().ToArray();
         var starts = EpisodeStarts.cpu().data<float>().ToArray();
@@ -122,24 +123,17 @@ public sealed class RolloutBuffer : IDisposable
                 advantages[k] = (float)lastGaeLam[j];
             }
         }
-        using var scope = NewDisposeScope();
         Advantages.copy_(tensor(advantages).reshape(Size, RewardWidth));
         Returns.copy_(Advantages + Values);
     }
 
     /// <summary>Minibatches of step indices: one seeded permutation of the n steps cut into chunks of <paramref name="batchSize"/> (the last may be smaller).</summary>
-    public IEnumerable<Tensor> MinibatchIndices(int batchSize, Generator generator)
+    public IEnumerable<long[]> MinibatchIndices(int batchSize, Generator generator)
     {
-        var permutation = randperm(Size, generator: generator).DetachFromDisposeScope();
-        try
-        {
-            for (var start = 0; start < Size; start += batchSize)
-            {
-                var indices = permutation.narrow(0, start, Math.Min(batchSize, Size - start)).to(Actions.device);
-                yield return indices;
-            }
-        }
-        finally { permutation.Dispose(); }
+        long[] permutation;
+        using (var scope = NewDisposeScope()) permutation = randperm(Size, generator: generator).data<long>().ToArray();
+        for (var start = 0; start < Size; start += batchSize)
+            yield return permutation[start..Math.Min(start + batchSize, Size)];
     }
 
     /// <summary>Writes the buffer's contents and position.</summary>

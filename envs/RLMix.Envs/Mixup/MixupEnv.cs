@@ -262,13 +262,7 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
         generator.Dispose();
     }
 
-    double SampleLambda()
-    {
-        using var scope = NewDisposeScope();
-        var alpha = tensor(options.Alpha, dtype: float64);
-        var beta = distributions.Beta(alpha, alpha, generator);
-        return beta.sample().item<double>();
-    }
+    double SampleLambda() => BetaSampler.Sample(options.Alpha, options.Alpha, generator);
 
     void ValidateAction(Tensor action)
     {
