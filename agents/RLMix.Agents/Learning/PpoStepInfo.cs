@@ -1,0 +1,13 @@
+namespace RLMix.Agents.Learning;
+
+/// <summary>What <see cref="Ppo.Learn{TObs}"/>'s callback sees after each environment step.</summary>
+/// <param name="NumTimesteps">Steps taken so far (including this one).</param>
+/// <param name="Reward">This step's env reward.</param>
+/// <param name="Terminated">The episode terminated.</param>
+/// <param name="Truncated">The episode was truncated.</param>
+/// <param name="EpisodesCompleted">Episodes completed so far (including one that ended here).</param>
+/// <param name="EpisodeReward">The undiscounted reward of the episode that ended here, else null.</param>
+/// <param name="EpisodeLength">Its length, else null.</param>
+/// <param name="Info">The env's info of this step (valid until the env's next step or reset).</param>
+public sealed record PpoStepInfo(long NumTimesteps, double Reward, bool Terminated, bool Truncated, int EpisodesCompleted,
+    double? EpisodeReward, int? EpisodeLength, IReadOnlyDictionary<string, object> Info);
