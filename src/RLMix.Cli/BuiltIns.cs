@@ -10,5 +10,6 @@ internal static class BuiltIns
         if (done) return;
         done = true;
         // RLMix.Core registers its methods itself; RL-Mix lives in RLMix.Agents.
+        Agents.RLMixMethod.Register();
     }
 }

@@ -48,7 +48,6 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
     readonly IRewardFunction reward;
     readonly MixupEnvOptions options;
     readonly EpisodeGuard guard = new(nameof(MixupEnv));
-    readonly Tensor topK;
     readonly Box observationSpace;
     readonly MultiDiscrete actionSpace;
     readonly List<Tensor> stepOutputs = [];
@@ -83,7 +82,6 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
         NumClasses = numClasses;
         BatchSize = batchSize;
         generator = new Generator(unchecked((ulong)seed));
-        topK = tensor(RMix.TopKValues.ToArray(), dtype: float32).DetachFromDisposeScope();
 
         var cells = this.options.ObservationGrid * this.options.ObservationGrid;
         using (var scope = NewDisposeScope())
@@ -181,29 +179,16 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
 
         using (var scope = NewDisposeScope())
         {
-            var device = batch.Inputs.device;
-            var actions = action.to(int64).to(device);
-            var qs = topK.to(device).index_select(0, actions);
-            lambda = SampleLambda();
-            var permutation = randperm(BatchSize, generator: generator).to(device);
-            p = options.Patches[(int)randint(0, options.Patches.Length, [1], generator: generator).item<long>()];
-            var oneHot = one_hot(batch.Labels, NumClasses).to(float32);
-
-            var mixed = backend.Mix(batch.Inputs, oneHot, cursor.Saliency, qs, lambda, permutation, p);            // eqs. 4-7
-            var step = backend.TrainStep(mixed.Inputs, mixed.Targets);
-            var gradient = step.InputGradient ?? throw new InvalidOperationException("MixupEnv: the training step returned no input gradient; it must be asked for one (phi(x') comes from it).");
-            var mixedSaliency = backend.SaliencyFromGradient(gradient);                                             // phi(x'), eq. 2
-
-            var context = new RewardContext(cursor.Saliency, mixedSaliency, cursor.Logits, step.Logits.detach(), batch.Labels,
-                mixed.Targets.detach(), actions, qs, step.Loss.detach(), options.ObservationGrid);
-            var r = reward.Compute(context);
-            RewardRegistry.Validate(reward, r, BatchSize);
-            var scalars = stack([r.to(float64).mean(), step.Loss.detach().to(float64)]).cpu().data<double>().ToArray();
+            var draw = RLMixStep.Draw(options, BatchSize, generator, batch.Inputs.device);
+            (lambda, p) = (draw.Lambda, draw.P);
+            var result = RLMixStep.Run(backend, batch, cursor.Saliency, cursor.Logits, action, draw, reward, NumClasses, options.ObservationGrid);
+            var r = result.Reward;
+            var scalars = stack([r.to(float64).mean(), result.Step.Loss.detach().to(float64)]).cpu().data<double>().ToArray();
             rewardValue = scalars[0];
             loss = scalars[1];
             if (r.dim() == 1 && r.shape[0] == BatchSize)
                 perImage = Keep(r.detach().to(float32));
-            q = Keep(qs.clone());
+            q = Keep(result.Q.clone());
         }
 
         stepsInEpisode++;
@@ -258,11 +243,8 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
         current?.Dispose();
         pending?.Dispose();
         zerosObservation?.Dispose();
-        topK.Dispose();
         generator.Dispose();
     }
-
-    double SampleLambda() => BetaSampler.Sample(options.Alpha, options.Alpha, generator);
 
     void ValidateAction(Tensor action)
     {

@@ -38,7 +38,8 @@ public interface ITrainingMethod : IDisposable
 /// <param name="BatchIndex">0-based batch index within the epoch.</param>
 /// <param name="NumClasses">Number of classes.</param>
 /// <param name="Generator">Seeded generator for the method's random draws (derived from the run seed).</param>
-public sealed record MethodStep(int Epoch, int BatchIndex, int NumClasses, Generator Generator);
+/// <param name="TotalSteps">Training steps of the whole run (epochs x batches per epoch), for methods with their own schedules; 0 when unknown.</param>
+public sealed record MethodStep(int Epoch, int BatchIndex, int NumClasses, Generator Generator, long TotalSteps = 0);
 
 /// <summary>A method that reports statistics per epoch (recorded in the history of metrics.json).</summary>
 public interface IEpochStats

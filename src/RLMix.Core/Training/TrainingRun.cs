@@ -68,7 +68,7 @@ public static class TrainingRun
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var step = new MethodStep(state.Epoch, state.Batch, splits.Train.NumClasses, generator);
+                    var step = new MethodStep(state.Epoch, state.Batch, splits.Train.NumClasses, generator, (long)config.Epochs * trainLoader.BatchesPerEpoch);
                     double loss = method.TrainStep(trainer, batch, step).item<float>();
                     if (!double.IsFinite(loss))
                     {

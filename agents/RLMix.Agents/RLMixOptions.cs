@@ -1,0 +1,78 @@
+using RLMix.Agents.Learning;
+using RLMix.Envs.Mixup;
+using RLMix.Errors;
+
+namespace RLMix.Agents;
+
+/// <summary>Options of the <c>rlmix</c> training method (the "rlmix" section of a run config).</summary>
+public sealed record RLMixOptions
+{
+    /// <summary>
+    /// Who picks each image's q: <c>online</c> (a PPO agent trained together with the classifier, as
+    /// the paper), <c>learned:DIR</c> (a saved agent, acting deterministically), <c>random</c> (uniform
+    /// q per image: R-Mix) or <c>fixed:Q</c>. The default value is online.
+    /// </summary>
+    public string Policy { get; init; } = "online";
+
+    /// <summary>Built-in reward name (grad-cosine, grad-cosine-image, negative-loss, true-class-confidence). The default value is grad-cosine.</summary>
+    public string Reward { get; init; } = "grad-cosine";
+
+    /// <summary>Path of an assembly with a reward type implementing IRewardFunction (overrides <see cref="Reward"/>).</summary>
+    public string? RewardPlugin { get; init; }
+
+    /// <summary>Full name of the reward type when the plugin assembly has several.</summary>
+    public string? RewardType { get; init; }
+
+    /// <summary>sb3 (Stable-Baselines3 PPO defaults, epoch ends truncated) or paper (the official RL-Mix settings, epoch ends terminal). The default value is sb3.</summary>
+    public string Preset { get; init; } = "sb3";
+
+    /// <summary>Policy network for the online agent: per-image or paper; null takes the preset's. The default value is null.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>Rollout length of the online agent; null takes the preset's (2048 sb3, 1000 paper). The default value is null.</summary>
+    public int? NSteps { get; init; }
+
+    /// <summary>PPO minibatch size of the online agent; null takes the preset's (64 sb3, 250 paper). The default value is null.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Per-image credit assignment (each image's action, ratio and advantage its own sample; needs a per-image reward). The default value is false.</summary>
+    public bool PerImageCredit { get; init; }
+
+    /// <summary>Beta(alpha, alpha) of lambda. The default value is 1.0.</summary>
+    public double Alpha { get; init; } = 1.0;
+
+    /// <summary>Grids p (patches per side) R-Mix draws from per batch. The default value is [2, 4].</summary>
+    public int[] Patches { get; init; } = [2, 4];
+
+    /// <summary>The PPO options these settings select.</summary>
+    public PpoOptions Ppo()
+    {
+        var basis = Preset switch
+        {
+            "sb3" => PpoOptions.Default,
+            "paper" => PpoOptions.Paper,
+            _ => throw new UsageException($"rlmix.preset must be sb3 or paper; got '{Preset}'."),
+        };
+        var o = basis with
+        {
+            Network = Network ?? basis.Network,
+            NSteps = NSteps ?? basis.NSteps,
+            BatchSize = BatchSize ?? basis.BatchSize,
+            PerImageCredit = PerImageCredit,
+        };
+        o.Validate();
+        return o;
+    }
+
+    /// <summary>The environment settings these options select (epochs set by the caller).</summary>
+    public MixupEnvOptions Env(int? totalEpochs = null, int? maxBatches = null)
+    {
+        var o = new MixupEnvOptions
+        {
+            Alpha = Alpha, Patches = Patches, TotalEpochs = totalEpochs, MaxBatches = maxBatches,
+            TerminalAtEpochEnd = Preset == "paper",
+        };
+        o.Validate();
+        return o;
+    }
+}
