@@ -13,6 +13,7 @@ internal static class Program
         root.Add(CompareCommand.Create());
         root.Add(BenchCommand.Create());
         root.Add(MixCommand.Create());
+        root.Add(AgentCommand.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -98,7 +98,7 @@ public sealed class PpoLearningTests
         using var g1 = new TorchSharp.torch.Generator(5);
         using var g2 = new TorchSharp.torch.Generator(5);
         Assert.Equal(agent.Act(o, false, g1).data<long>().ToArray(), loaded.Act(o, false, g2).data<long>().ToArray());
-        Assert.True(File.Exists(Path.Combine(dir, "agent.json")) && File.Exists(Path.Combine(dir, "agent.bin")) && File.Exists(Path.Combine(dir, "training.bin")));
+        Assert.True(File.Exists(Path.Combine(dir, "policy.json")) && File.Exists(Path.Combine(dir, "agent.bin")) && File.Exists(Path.Combine(dir, "training.bin")));
         Directory.Delete(dir, true);
     }
 

@@ -92,7 +92,8 @@ public static class Ppo
             var info = new PpoStepInfo(agent.NumTimesteps, outcome.Reward, outcome.Terminated, outcome.Truncated,
                 agent.EpisodesCompleted, episodeReward, episodeLength, outcome.Info);
             var keepGoing = onStep?.Invoke(info) ?? true;   // before the reset, while the info's tensors are valid
-            var next = outcome.Done ? env.Reset().Observation : outcome.Observation;
+            // A finished env is not reset when training stops here (its run may be over: MixupEnv's last epoch).
+            var next = outcome.Done && keepGoing ? env.Reset().Observation : outcome.Observation;
             agent.SetLastObservation(ObservationTensors.From(next), episodeStart: outcome.Done);
             if (!keepGoing) return false;
         }

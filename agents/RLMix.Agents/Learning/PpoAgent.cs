@@ -23,7 +23,7 @@ namespace RLMix.Agents.Learning;
 public sealed class PpoAgent : IDisposable
 {
     /// <summary>Description file of a saved agent.</summary>
-    public const string JsonFile = "agent.json";
+    public const string JsonFile = "policy.json";
 
     /// <summary>Network weights of a saved agent.</summary>
     public const string WeightsFile = "agent.bin";

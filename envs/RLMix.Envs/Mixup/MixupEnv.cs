@@ -303,6 +303,10 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
             while (batches.MoveNext())
             {
                 var batch = batches.Current;
+                // The env owns the batch across steps: take it out of whatever dispose scope the
+                // caller had open while the loader produced it (a per-step scope would free it).
+                batch.Inputs.DetachFromDisposeScope();
+                batch.Labels.DetachFromDisposeScope();
                 if (batch.Inputs.shape[0] == env.BatchSize)
                 {
                     Batch = batch;

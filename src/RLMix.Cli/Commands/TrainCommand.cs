@@ -15,6 +15,7 @@ internal static class TrainCommand
         var outDir = new Option<string?>("--out", "-o") { Description = "Run directory (default runs/METHOD-DATASET-seedS)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace another run's results in the run directory." };
+        var agent = new Option<string?>("--agent") { Description = "With --method rlmix: a trained agent's directory choosing q (rlmix.policy = learned:DIR). Without it, rlmix trains its agent online." };
         var onNonFinite = new Option<string?>("--on-nonfinite") { Description = "stop (default): stop at a NaN/Inf loss; skip: skip the batch and count it." };
 
         var command = new Command("train", "Train a classifier with a mixup method; writes metrics.json, epochs.csv, config.json, log.txt and a checkpoint.");
@@ -23,10 +24,17 @@ internal static class TrainCommand
         command.Add(resume);
         command.Add(overwrite);
         command.Add(onNonFinite);
+        command.Add(agent);
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             var config = run.Resolve(p);
-            config = (config with { OnNonFinite = p.GetValue(onNonFinite) ?? config.OnNonFinite }).Validate();
+            config = config with { OnNonFinite = p.GetValue(onNonFinite) ?? config.OnNonFinite };
+            if (p.GetValue(agent) is { } agentDir)
+            {
+                if (config.Method != "rlmix") throw new Errors.UsageException($"--agent goes with --method rlmix (the method is {config.Method}).");
+                config = config with { Methods = config.Methods.With("rlmix", "policy", $"learned:{agentDir}") };
+            }
+            config = config.Validate();
             string dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{config.Method}-{config.Data.Dataset}-seed{config.Seed}");
             var options = new RunOptions(dir, p.GetValue(resume), p.GetValue(overwrite));
             ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir:l}",

@@ -1,5 +1,6 @@
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 using Spectre.Console;
 
 namespace RLMix.Cli.Console;
@@ -10,6 +11,9 @@ namespace RLMix.Cli.Console;
 /// </summary>
 internal sealed class AnsiConsoleSink : ILogEventSink
 {
+    // :lj renders strings without quotes (the default quotes every string property).
+    static readonly MessageTemplateTextFormatter Message = new("{Message:lj}");
+
     public void Emit(LogEvent e)
     {
         string level = e.Level switch
@@ -19,7 +23,9 @@ internal sealed class AnsiConsoleSink : ILogEventSink
             LogEventLevel.Debug or LogEventLevel.Verbose => "[grey]DBG[/]",
             _ => "INF",
         };
-        string text = Markup.Escape(e.RenderMessage());
+        var writer = new StringWriter();
+        Message.Format(e, writer);
+        string text = Markup.Escape(writer.ToString());
         if (e.Exception != null) text += "\n" + Markup.Escape(e.Exception.ToString());
         AnsiConsole.MarkupLine($"[grey]{e.Timestamp:HH:mm:ss}[/] {level} {text}");
     }

@@ -13,6 +13,16 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
     /// <summary>No method options: every method uses its defaults.</summary>
     public static MethodSettings Defaults { get; } = new(new Dictionary<string, JsonElement>());
 
+    /// <summary>A copy with <paramref name="key"/> of the section <paramref name="method"/> set to <paramref name="value"/>.</summary>
+    public MethodSettings With(string method, string key, string value)
+    {
+        var section = Sections.TryGetValue(method, out var existing)
+            ? System.Text.Json.Nodes.JsonNode.Parse(existing.GetRawText())!.AsObject()
+            : new System.Text.Json.Nodes.JsonObject();
+        section[key] = value;
+        return new MethodSettings(new Dictionary<string, JsonElement>(Sections) { [method] = JsonSerializer.SerializeToElement(section) });
+    }
+
     /// <summary>
     /// Binds the section <paramref name="method"/> to <typeparamref name="T"/> with snake_case keys,
     /// or returns <c>new T()</c> when there is none. An unknown key or a wrong type is a

@@ -1,0 +1,61 @@
+using RLMix.Configuration;
+using RLMix.Data;
+using RLMix.Envs.Mixup;
+using RLMix.Envs.Rewards;
+using RLMix.Models;
+using RLMix.Training;
+using TorchSharp;
+
+namespace RLMix.Agents;
+
+/// <summary>
+/// A fresh classifier, its trainer and its data wrapped as a <see cref="MixupEnv"/> of
+/// a number of epochs (episodes): the environment <c>rlmix agent train</c> and
+/// <c>rlmix agent eval</c> act in. Same config and seed, same classifier initialization, data order
+/// and env draws, so policies evaluated in separate sessions face the same conditions.
+/// </summary>
+public sealed class MixupSession : IDisposable
+{
+    readonly ClassifierModel model;
+    readonly Trainer trainer;
+
+    MixupSession(ClassifierModel model, Trainer trainer, MixupEnv env, int stepsPerEpisode)
+    {
+        this.model = model;
+        this.trainer = trainer;
+        Env = env;
+        StepsPerEpisode = stepsPerEpisode;
+    }
+
+    /// <summary>The environment (flat observation <c>[B, 64 + N]</c>).</summary>
+    public MixupEnv Env { get; }
+
+    /// <summary>Steps (batches) per episode.</summary>
+    public int StepsPerEpisode { get; }
+
+    /// <summary>Builds the session; <paramref name="maxBatches"/> caps an episode's length (quick runs).</summary>
+    public static MixupSession Create(RunConfig config, RLMixOptions rl, int episodes, int? maxBatches = null, IRewardFunction? reward = null)
+    {
+        config.Validate();
+        var device = torch.device(config.Device);
+        var splits = DatasetCatalog.Load(config.Data, Seeds.Derive(config.Seed, "data"));
+        var loader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
+        torch.manual_seed(Seeds.Derive(config.Seed, "model"));
+        var model = ModelFactory.Create(config.Model, (int)loader.ImageShape[0], splits.Train.NumClasses);
+        model.to(device);
+        int steps = Math.Min(maxBatches ?? int.MaxValue, loader.BatchesPerEpoch);
+        var trainer = new Trainer(model, config.Trainer, steps, episodes);
+        reward ??= RewardRegistry.Load(rl.RewardPlugin is null ? rl.Reward : null, rl.RewardPlugin, rl.RewardType);
+        var env = new MixupEnv(new TrainerMixupBackend(trainer), epoch => loader.Epoch(epoch), splits.Train.NumClasses, config.Data.BatchSize,
+            reward, rl.Env(totalEpochs: episodes, maxBatches: maxBatches), Seeds.Derive(config.Seed, "env"), loader.BatchesPerEpoch);
+        return new MixupSession(model, trainer, env, steps);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Env.Dispose();
+        trainer.Dispose();
+        model.Dispose();
+    }
+}
