@@ -147,7 +147,7 @@ public sealed class PpoLearningTests
         Assert.Equal(new long[] { 7 }, loaded.Act(new Dictionary<string, Tensor> { ["obs"] = obs }, true).shape);
 
         var missing = Assert.Throws<RLMix.Errors.UsageException>(() => PpoAgent.Load(Path.Combine(dir, "nope")));
-        Assert.Contains("agent.json is missing", missing.Message);
+        Assert.Contains("policy.json is missing", missing.Message);
         Directory.Delete(dir, true);
     }
 

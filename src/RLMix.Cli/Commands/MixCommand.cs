@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RLMix.Errors;
 using RLMix.IO;
@@ -23,14 +22,7 @@ internal static class MixCommand
         {
             string inPath = p.GetValue(input)!, outPath = p.GetValue(output)!;
             if (!File.Exists(inPath)) throw new UsageException($"--input: file '{inPath}' not found.");
-            JsonDocument doc;
-            try { doc = JsonDocument.Parse(File.ReadAllText(inPath)); }
-            catch (JsonException e) { throw new UsageException($"--input '{inPath}' is not valid JSON: {e.Message}"); }
-            using (doc)
-            {
-                string result = MixCommandCore.Run(p.GetValue(method)!, doc);
-                AtomicFile.WriteAllText(outPath, result);
-            }
+            AtomicFile.WriteAllText(outPath, MixCommandCore.RunText(p.GetValue(method)!, File.ReadAllText(inPath), $"--input '{inPath}'"));
             ctx.Logger.LogInformation("Wrote {Path:l}", outPath);
             return 0;
         }));

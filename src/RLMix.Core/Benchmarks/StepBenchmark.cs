@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RLMix.Data;
 using RLMix.Mixing;
+using RLMix.Mixing.CoMixup;
 using RLMix.Models;
 using RLMix.Training;
 using TorchSharp;
@@ -16,9 +17,6 @@ namespace RLMix.Benchmarks;
 /// </summary>
 public static class StepBenchmark
 {
-    /// <summary>Extra timed parts (e.g. the Co-Mixup solver per partition): name and one timed action.</summary>
-    public static Dictionary<string, Func<BenchOptions, Action>> Parts { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Runs the benchmark; <paramref name="progress"/> receives a line per phase.</summary>
     public static BenchReport Run(BenchOptions o, Action<string>? progress = null)
     {
@@ -56,12 +54,13 @@ public static class StepBenchmark
             double vanilla = Median(runners[0].Times);
             var methods = runners.Select(r => new MethodTiming(r.Name, Median(r.Times), Median(r.Times) / vanilla)).ToList();
             var parts = new List<PartTiming> { new("saliency", Median(saliencyTimes)) };
-            foreach (var (name, make) in Parts)
-            {
-                var action = make(o);
-                for (int i = 0; i < o.WarmupSteps; i++) action();
-                parts.Add(new PartTiming(name, Median(Enumerable.Range(0, o.Steps).Select(_ => Time(action)).ToList())));
-            }
+            progress("Timing the mixing parts on their own");
+            using (var saliency = Saliency.Compute(saliencyModel, inputs, labels).Saliency)
+                foreach (var (name, action) in MixingParts(inputs, labels, saliency, numClasses))
+                {
+                    for (int i = 0; i < o.WarmupSteps; i++) action();
+                    parts.Add(new PartTiming(name, Median(Enumerable.Range(0, o.Steps).Select(_ => Time(action)).ToList())));
+                }
 
             var memory = new List<MemoryGrowth>();
             if (o.MemorySteps > 0)
@@ -76,6 +75,42 @@ public static class StepBenchmark
         {
             foreach (var r in runners) r.Dispose();
         }
+    }
+
+    /// <summary>
+    /// What the mixers add beyond the saliency pass and the training step, on the benchmark's batch and
+    /// its real saliency: R-Mix's mixing, Co-Mixup's whole mixing (solver and tensor work) with and
+    /// without parallel partitions, and the Co-Mixup solver alone on one partition of 20 images.
+    /// </summary>
+    static IEnumerable<(string Name, Action Action)> MixingParts(Tensor inputs, Tensor labels, Tensor saliency, int numClasses)
+    {
+        int b = (int)inputs.shape[0];
+        using var generator = new Generator(7);
+        var targets = nn.functional.one_hot(labels, numClasses).to(float32);
+        var rmix = new RMixMixer(new RMixOptions());
+        var batch = new Batch(inputs, labels);
+        yield return ("rmix-mixing-per-batch", () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            rmix.Mix(batch, new MixContext(numClasses, generator, saliency));
+        });
+        foreach (var parallel in new[] { true, false })
+        {
+            var options = new CoMixupOptions { ParallelPartitions = parallel };
+            long seed = 0;
+            yield return ($"comixup-mixing-per-batch{(parallel ? "" : "-serial")}", () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var z = Mixing.CoMixup.CoMixup.Solve(saliency, options, seed++);
+                Mixing.CoMixup.CoMixup.Mix(inputs, targets, z);
+            });
+        }
+        int m = Math.Min(20, b);
+        using var part = saliency.narrow(0, 0, m);
+        var serial = new CoMixupOptions { ParallelPartitions = false, PartitionSize = m };
+        long partSeed = 0;
+        yield return ("comixup-solver-per-partition", () => Mixing.CoMixup.CoMixup.Solve(part, serial, partSeed++));
+        targets.Dispose();
     }
 
     static MemoryGrowth MeasureMemory(Runner r, Batch batch, int steps)

@@ -29,6 +29,15 @@ public static class MixCommandCore
 
     static readonly string[] CommonFields = ["images", "labels", "num_classes", "targets", "permutation"];
 
+    /// <summary>Parses <paramref name="json"/> and runs <paramref name="method"/> on it; malformed JSON is a <see cref="UsageException"/> naming <paramref name="source"/>.</summary>
+    public static string RunText(string method, string json, string source = "input")
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException e) { throw new UsageException($"{source} is not valid JSON: {e.Message}"); }
+        using (doc) return Run(method, doc);
+    }
+
     /// <summary>Runs <paramref name="method"/> on the fields of <paramref name="input"/> and returns the output JSON text.</summary>
     public static string Run(string method, JsonDocument input)
     {

@@ -30,7 +30,9 @@ public static class TensorJson
                 throw Malformed(field, $"has a shape entry {s.GetRawText()} that is not a non-negative integer");
             d++;
         }
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        long count;
+        try { count = shape.Aggregate(1L, (a, b) => checked(a * b)); }
+        catch (OverflowException) { throw Malformed(field, $"has a shape [{string.Join(", ", shape)}] whose size overflows"); }
         if (dataElement.GetArrayLength() != count)
             throw Malformed(field, $"has {dataElement.GetArrayLength()} data values but its shape [{string.Join(", ", shape)}] needs {count}");
         if (integer)
