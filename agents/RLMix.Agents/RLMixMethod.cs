@@ -40,6 +40,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     double rewardSum;
     long rewardCount;
     readonly long[] qCounts = new long[RMix.TopKValues.Count];
+    long[] qByClass = [];       // [class * K + q index] counts: which q the policy picks for each class
 
     /// <inheritdoc />
     public string Name => "rlmix";
@@ -87,8 +88,14 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         }
         rewardSum += result.Reward.to(float64).mean().item<double>();
         rewardCount++;
-        var counts = bincount(actions.cpu(), minlength: qCounts.Length).data<long>().ToArray();
-        for (int i = 0; i < qCounts.Length; i++) qCounts[i] += counts[i];
+        int k = qCounts.Length;
+        if (qByClass.Length != step.NumClasses * k) qByClass = new long[step.NumClasses * k];
+        var counts = bincount((batch.Labels * k + actions.to(int64)).cpu(), minlength: qByClass.Length).data<long>().ToArray();
+        for (int i = 0; i < qByClass.Length; i++)
+        {
+            qByClass[i] += counts[i];
+            qCounts[i % k] += counts[i];
+        }
         return result.Step.Loss.detach().MoveToOuterDisposeScope();
     }
 
@@ -142,9 +149,11 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         var stats = new Dictionary<string, double> { ["mean_reward"] = rewardCount > 0 ? rewardSum / rewardCount : double.NaN };
         for (int i = 0; i < qCounts.Length; i++) stats[$"q_{i}"] = qCounts[i];
+        for (int i = 0; i < qByClass.Length; i++) stats[$"q_class{i / qCounts.Length}_{i % qCounts.Length}"] = qByClass[i];
         rewardSum = 0;
         rewardCount = 0;
         Array.Clear(qCounts);
+        Array.Clear(qByClass);
         return stats;
     }
 
@@ -153,6 +162,8 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         writer.Write(rewardSum); writer.Write(rewardCount); writer.Write(trainPending);
         foreach (var c in qCounts) writer.Write(c);
+        writer.Write(qByClass.Length);
+        foreach (var c in qByClass) writer.Write(c);
         bool online = options.Policy == "online" && agent is not null;
         writer.Write(online);
         if (!online) return;
@@ -173,6 +184,8 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         rewardSum = reader.ReadDouble(); rewardCount = reader.ReadInt64(); trainPending = reader.ReadBoolean();
         for (int i = 0; i < qCounts.Length; i++) qCounts[i] = reader.ReadInt64();
+        qByClass = new long[reader.ReadInt32()];
+        for (int i = 0; i < qByClass.Length; i++) qByClass[i] = reader.ReadInt64();
         if (!reader.ReadBoolean()) return;
         string dir = Directory.CreateTempSubdirectory("rlmix-agent-").FullName;
         try

@@ -23,7 +23,8 @@ internal static class Cli
     /// <summary>The services a command body gets.</summary>
     public sealed record Context(Microsoft.Extensions.Logging.ILogger Logger, CancellationToken Cancel, Action<string> OpenLogFile);
 
-    public static int Run(ParseResult parse, Func<Context, int> body)
+    /// <param name="graceful">The body answers <see cref="Context.Cancel"/> (checkpoint, then exit 130/143); otherwise signals end the process as usual.</param>
+    public static int Run(ParseResult parse, Func<Context, int> body, bool graceful = false)
     {
         bool verbose = parse.GetValue(Verbose);
         // Redirected output (CI, files): no wrapping at Spectre's default 80 columns.
@@ -42,9 +43,12 @@ internal static class Cli
 
         using var cts = new CancellationTokenSource();
         int signalExit = 0;
-        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; signalExit = 130; Interrupt(cts, logger); };
-        System.Console.CancelKeyPress += onCtrlC;
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; signalExit = 143; Interrupt(cts, logger); });
+        // First signal: finish the batch and checkpoint; a second one ends the process at once.
+        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = !cts.IsCancellationRequested; signalExit = 130; Interrupt(cts, logger); };
+        if (graceful) System.Console.CancelKeyPress += onCtrlC;
+        using var onTerm = graceful
+            ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = !cts.IsCancellationRequested; signalExit = 143; Interrupt(cts, logger); })
+            : null;
         try
         {
             return body(new Context(logger, cts.Token, logFile.Open));
@@ -73,7 +77,7 @@ internal static class Cli
         }
         finally
         {
-            System.Console.CancelKeyPress -= onCtrlC;
+            if (graceful) System.Console.CancelKeyPress -= onCtrlC;
             Log.CloseAndFlush();
         }
     }

@@ -58,6 +58,7 @@ public sealed class RLMixMethodTests : IDisposable
         {
             Assert.Equal(200, Enumerable.Range(0, 10).Sum(i => h.Extra![$"q_{i}"]));  // 4 batches x 50 images
             Assert.Equal(200, h.Extra!["q_3"]);                                        // 0.33 = linspace(0, 0.99, 10)[3]
+            Assert.Equal(200, Enumerable.Range(0, 10).Sum(c => h.Extra![$"q_class{c}_3"]));  // every class got q = 0.33
             Assert.InRange(h.Extra["mean_reward"], -1, 1);                              // a cosine similarity
         }
     }

@@ -14,12 +14,12 @@ namespace RLMix.Envs.Mixup;
 /// </summary>
 public static class RLMixStep
 {
-    /// <summary>The random parts of a step, drawn from <paramref name="generator"/> in a fixed order: lambda ~ Beta(alpha, alpha), the partner permutation, p.</summary>
+    /// <summary>The random parts of a step, drawn from <paramref name="generator"/> in a fixed order with the mixers' <see cref="Sampling"/>: lambda ~ Beta(alpha, alpha), the partner permutation, p.</summary>
     public static (double Lambda, Tensor Permutation, int P) Draw(MixupEnvOptions options, int batchSize, Generator generator, Device device)
     {
-        var lambda = BetaSampler.Sample(options.Alpha, options.Alpha, generator);
-        var permutation = randperm(batchSize, generator: generator).to(device);
-        var p = options.Patches[(int)randint(0, options.Patches.Length, [1], generator: generator).item<long>()];
+        var lambda = Sampling.Beta(options.Alpha, generator);
+        var permutation = Sampling.Permutation(batchSize, generator, device);
+        var p = options.Patches[Sampling.Index(options.Patches.Length, generator)];
         return (lambda, permutation, p);
     }
 

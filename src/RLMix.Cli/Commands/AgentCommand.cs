@@ -138,7 +138,7 @@ internal static class AgentCommand
             WriteSummary(Path.Combine(dir, "agent.json"), config, rl, ppo, results, clock.Elapsed.TotalSeconds);
             ctx.Logger.LogInformation("Saved the agent to {Dir:l}. Use it with: rlmix train --method rlmix --agent {Dir:l}, or rlmix agent eval --policy learned:{Dir:l}", dir, dir, dir);
             return 0;
-        }));
+        }, graceful: true));
         return command;
     }
 

@@ -21,8 +21,9 @@ internal static class BenchCommand
         var memory = new Option<int>("--memory-steps") { Description = "Steps per method of the memory check (0 skips it).", DefaultValueFactory = _ => 200 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the bench JSON here." };
+        var config = new Option<string?>("--config") { Description = "A run config whose method sections (e.g. \"comixup\": { \"clean_lambda\": 0 }) set the timed methods' options." };
         var command = new Command("bench", "Time one full training step of each method (interleaved medians after a warm-up), the saliency pass and the Co-Mixup solver, and memory growth over many steps.");
-        foreach (var o in new Option[] { methods, model, batch, channels, steps, memory, device, outFile }) command.Add(o);
+        foreach (var o in new Option[] { methods, model, batch, channels, steps, memory, device, outFile, config }) command.Add(o);
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             BuiltIns.RegisterAll();
@@ -31,6 +32,7 @@ internal static class BenchCommand
                 Methods = p.GetValue(methods) is { Length: > 0 } m ? m : null,
                 Model = p.GetValue(model)!, BatchSize = p.GetValue(batch), Image = [p.GetValue(channels), 32, 32],
                 Steps = p.GetValue(steps), MemorySteps = p.GetValue(memory), Device = p.GetValue(device)!,
+                MethodOptions = p.GetValue(config) is { } file ? ConfigFile.Load(file, Training.MethodRegistry.Names).Methods : null,
             };
             if (options.Steps < 1 || options.BatchSize < 1 || options.MemorySteps < 0)
                 throw new Errors.UsageException("--steps and --batch-size must be at least 1, --memory-steps at least 0.");

@@ -44,7 +44,7 @@ internal static class CompareCommand
             System.Console.WriteLine(ComparisonReport.Markdown(result));
             ctx.Logger.LogInformation("Wrote {Dir}/results.md, results.csv, results.json and plots.", dir);
             return 0;
-        }));
+        }, graceful: true));
         return command;
     }
 }

@@ -44,7 +44,7 @@ internal static class TrainCommand
             ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}%, ECE {Ece:F2}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir:l}/metrics.json",
                 metrics.Top1Error, metrics.Ece, metrics.FgsmError, metrics.SecondsPerEpoch, dir);
             return 0;
-        }));
+        }, graceful: true));
         return command;
     }
 

@@ -22,8 +22,7 @@ public static class StepBenchmark
     {
         progress ??= _ => { };
         var device = torch.device(o.Device);
-        var names = (o.Methods ?? MethodRegistry.Names).ToList();
-        if (!names.Contains("vanilla")) names.Insert(0, "vanilla");
+        var names = (o.Methods ?? MethodRegistry.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
         const int numClasses = 10;
 
         torch.manual_seed(o.Seed);
@@ -38,12 +37,12 @@ public static class StepBenchmark
             foreach (var r in runners)
                 for (int i = 0; i < o.WarmupSteps; i++) r.Step(batch);
 
-            progress($"Timing: {o.Steps} interleaved rounds");
+            progress($"Timing: {o.Steps} interleaved rounds of {o.BlockSteps} steps per method");
             var saliencyModel = runners[0].Model;
             var saliencyTimes = new List<double>();
             for (int s = 0; s < o.Steps; s++)
             {
-                foreach (var r in runners) r.Times.Add(Time(() => r.Step(batch)));
+                foreach (var r in runners) r.Times.Add(Time(() => { for (int k = 0; k < o.BlockSteps; k++) r.Step(batch); }) / o.BlockSteps);
                 saliencyTimes.Add(Time(() =>
                 {
                     using var scope = torch.NewDisposeScope();
@@ -127,6 +126,17 @@ public static class StepBenchmark
         return new MemoryGrowth(r.Name, rss0, Rss(), managed0, managed1, live0, live1, steps);
     }
 
+    /// <summary>
+    /// Method settings of the benchmark: defaults, except that RL-Mix's online agent has a rollout of
+    /// <see cref="BenchOptions.BlockSteps"/> steps, so every timed block contains exactly one PPO update
+    /// (10 epochs over the rollout) and the time per step includes its share of the updates.
+    /// </summary>
+    static MethodSettings Settings(BenchOptions o)
+    {
+        var settings = o.MethodOptions ?? MethodSettings.Defaults;
+        return settings.With("rlmix", "n_steps", o.BlockSteps).With("rlmix", "batch_size", o.BlockSteps);
+    }
+
     static double Time(Action a)
     {
         var sw = Stopwatch.StartNew();
@@ -159,7 +169,8 @@ public static class StepBenchmark
             torch.manual_seed(o.Seed);
             Model = ModelFactory.Create(o.Model, o.Image[0], numClasses);
             Model.to(device);
-            method = MethodRegistry.Create(name, MethodSettings.Defaults);
+            method = MethodRegistry.Create(name, Settings(o));
+            method.Attach(Model);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
             trainer = new Trainer(Model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);
             generator = new Generator((ulong)o.Seed + 1, device);

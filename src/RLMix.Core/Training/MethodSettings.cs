@@ -14,7 +14,7 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
     public static MethodSettings Defaults { get; } = new(new Dictionary<string, JsonElement>());
 
     /// <summary>A copy with <paramref name="key"/> of the section <paramref name="method"/> set to <paramref name="value"/>.</summary>
-    public MethodSettings With(string method, string key, string value)
+    public MethodSettings With(string method, string key, System.Text.Json.Nodes.JsonNode value)
     {
         var section = Sections.TryGetValue(method, out var existing)
             ? System.Text.Json.Nodes.JsonNode.Parse(existing.GetRawText())!.AsObject()

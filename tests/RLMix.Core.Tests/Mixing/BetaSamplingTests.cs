@@ -1,8 +1,8 @@
-using RLMix.Envs.Mixup;
+using RLMix.Mixing;
 
-namespace RLMix.Envs.Tests;
+namespace RLMix.Core.Tests.Mixing;
 
-public sealed class BetaSamplerTests
+public sealed class BetaSamplingTests
 {
     [Theory]
     [InlineData(1.0)]
@@ -11,7 +11,7 @@ public sealed class BetaSamplerTests
     public void Beta_SymmetricAlpha_HasMeanHalfAndTheRightVariance(double alpha)
     {
         using var g = new TorchSharp.torch.Generator(17);
-        var draws = Enumerable.Range(0, 4000).Select(_ => BetaSampler.Sample(alpha, alpha, g)).ToArray();
+        var draws = Enumerable.Range(0, 4000).Select(_ => Sampling.Beta(alpha, g)).ToArray();
         Assert.All(draws, x => Assert.InRange(x, 0.0, 1.0));
         var mean = draws.Average();
         var variance = draws.Sum(x => (x - mean) * (x - mean)) / draws.Length;
@@ -25,6 +25,6 @@ public sealed class BetaSamplerTests
     {
         using var g1 = new TorchSharp.torch.Generator(3);
         using var g2 = new TorchSharp.torch.Generator(3);
-        Assert.Equal(Enumerable.Range(0, 5).Select(_ => BetaSampler.Sample(1, 1, g1)), Enumerable.Range(0, 5).Select(_ => BetaSampler.Sample(1, 1, g2)));
+        Assert.Equal(Enumerable.Range(0, 5).Select(_ => Sampling.Beta(1, g1)), Enumerable.Range(0, 5).Select(_ => Sampling.Beta(1, g2)));
     }
 }

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace RLMix.Cli.Tests;
+
+public sealed class InterruptTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("rlmix-sig-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Sigterm_WritesACheckpointExits143_AndResumeFinishesTheRun()
+    {
+        string[] args = ["train", "--method", "vanilla", "--dataset", "synthetic", "--limit-train", "2000", "--limit-test", "100", "--batch-size", "50", "--epochs", "3", "--out", "run"];
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rlmix.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var output = new StringBuilder();
+        using var epochDone = new ManualResetEventSlim();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) =>
+        {
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data?.Contains("Epoch 1:") == true) epochDone.Set();
+        };
+        p.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        Assert.True(epochDone.Wait(TimeSpan.FromMinutes(5)), "epoch 1 did not finish: " + output);
+
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)));
+        p.WaitForExit(); // drain the output
+        string text;
+        lock (output) text = output.ToString();
+        Assert.Equal(143, p.ExitCode);
+        Assert.Contains("--resume", text);
+        Assert.True(File.Exists(Path.Combine(dir, "run", "checkpoint.bin")));
+        Assert.False(File.Exists(Path.Combine(dir, "run", "metrics.json")));
+
+        var resumed = RlmixProcess.Run(dir, [.. args, "--resume"]);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Contains("Resumed from", resumed.Output);
+        Assert.True(File.Exists(Path.Combine(dir, "run", "metrics.json")));
+    }
+}
