@@ -153,8 +153,8 @@ public sealed class LaMixTests
     public void Options_Invalid_AreUsageErrors()
     {
         Assert.Contains("lamix.beta", Assert.Throws<UsageException>(() => new LaMixMethod(new LaMixOptions { Beta = 2 })).Message);
-        Assert.Contains("lamix.localLabel", Assert.Throws<UsageException>(() => new LaMixMethod(new LaMixOptions { LocalLabel = "x" })).Message);
-        Assert.Contains("lamix.globalLabelGradient", Assert.Throws<UsageException>(() => new LaMixMethod(new LaMixOptions { GlobalLabelGradient = "x" })).Message);
+        Assert.Contains("lamix.local_label", Assert.Throws<UsageException>(() => new LaMixMethod(new LaMixOptions { LocalLabel = "x" })).Message);
+        Assert.Contains("lamix.global_label_gradient", Assert.Throws<UsageException>(() => new LaMixMethod(new LaMixOptions { GlobalLabelGradient = "x" })).Message);
         Assert.Throws<InvalidOperationException>(() => new LaMixMethod(new LaMixOptions()).ExtraParameters.ToList());
     }
 }
