@@ -48,6 +48,7 @@ public static class ComparisonPlots
         plt.Title($"{r.Config.Name}: test error per epoch (mean{(r.Config.Seeds.Length > 1 ? ", band = min..max over seeds" : "")})");
         plt.XLabel("epoch");
         plt.YLabel("top-1 test error (%)");
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1); // whole epochs
         plt.ShowLegend(Alignment.UpperRight);
         return Save(plt, outDir, "test-error.png");
     }
@@ -88,6 +89,7 @@ public static class ComparisonPlots
         }
         plt.Title(title);
         plt.XLabel("episode (epoch)");
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plt.YLabel(yLabel);
         plt.ShowLegend(Alignment.LowerRight);
         return Save(plt, outDir, file);

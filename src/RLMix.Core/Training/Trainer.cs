@@ -95,9 +95,17 @@ public sealed class Trainer : IDisposable
         var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs.detach();
         var logits = Model.forward(x);
         var value = loss(logits, targets.detach());
-        value.backward();
-        var grad = inputGradient ? x.grad!.detach() : null;
-        OptimizerStep();
+        Tensor? grad = null;
+        if (BeginUpdate(value))
+        {
+            value.backward();
+            grad = inputGradient ? x.grad!.detach() : null;
+            OptimizerStep();
+        }
+        else if (inputGradient)
+        {
+            grad = zeros_like(x); // a skipped step has no gradient; callers still get the tensor they asked for
+        }
         return new StepResult(
             value.detach().MoveToOuterDisposeScope(),
             logits.detach().MoveToOuterDisposeScope(),
@@ -118,8 +126,27 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         if (!keepGradients) ClearGradients();
+        if (!BeginUpdate(loss)) return;
         loss.backward();
         OptimizerStep();
+    }
+
+    /// <summary>Whether the last step was skipped because its loss was NaN or infinite (the weights were not touched).</summary>
+    public bool LastStepSkipped { get; private set; }
+
+    /// <summary>
+    /// A non-finite loss would put NaN into every weight: such a step is skipped (no backward, no
+    /// update; the schedule still advances so that it stays aligned with the batches), and the caller
+    /// decides whether to stop or go on (see <see cref="LastStepSkipped"/>).
+    /// </summary>
+    bool BeginUpdate(Tensor loss)
+    {
+        LastStepSkipped = !loss.detach().isfinite().all().item<bool>();
+        if (!LastStepSkipped) return true;
+        ClearGradients();
+        globalStep++;
+        ApplySchedule();
+        return false;
     }
 
     /// <summary>Clears the parameter gradients (model and extra parameters).</summary>

@@ -101,4 +101,48 @@ public sealed class TrainingRunTests : IDisposable
     {
         public void Info(string message) => messages.Add(message);
     }
+
+    /// <summary>Vanilla training whose loss becomes NaN at one chosen batch (as an exploding loss would).</summary>
+    sealed class NanAt(int epoch, int batch) : ITrainingMethod
+    {
+        public string Name => "nan-at";
+        public IEnumerable<TorchSharp.Modules.Parameter> ExtraParameters => [];
+        public TorchSharp.torch.Tensor TrainStep(Trainer trainer, Batch b, MethodStep step)
+        {
+            var targets = TorchSharp.torch.nn.functional.one_hot(b.Labels, step.NumClasses).to(TorchSharp.torch.float32);
+            if (step.Epoch == epoch && step.BatchIndex == batch) targets = targets * double.NaN;
+            return trainer.Step(b.Inputs, targets).Loss;
+        }
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void NonFiniteLoss_StopsNamingEpochAndBatch_OrIsSkippedAndCounted()
+    {
+        MethodRegistry.Register("nan-at", _ => new NanAt(2, 1));
+        var config = Config() with { Method = "nan-at" };
+        var e = Assert.Throws<NonFiniteException>(() => TrainingRun.Run(config, new RunOptions(Path.Combine(dir, "stop"))));
+        Assert.Contains("epoch 2, batch 1", e.Message);
+        Assert.Contains("--on-nonfinite skip", e.Message);
+        Assert.True(File.Exists(Path.Combine(dir, "stop", CheckpointFile.FileName)));   // the end of epoch 1 is kept
+        Assert.False(File.Exists(Path.Combine(dir, "stop", "metrics.json")));
+
+        var skipped = TrainingRun.Run(config with { OnNonFinite = "skip" }, new RunOptions(Path.Combine(dir, "skip")));
+        // Exactly one batch skipped: had the NaN step reached the weights, every later batch's loss
+        // would be NaN too (and skipped).
+        Assert.Equal(1, skipped.SkippedBatches);
+        Assert.True(double.IsFinite(skipped.Ece) && skipped.History.All(h => double.IsFinite(h.TrainLoss)));
+    }
+
+    [Theory]
+    [InlineData("mixup")]
+    [InlineData("cutmix")]
+    [InlineData("lamix")]
+    [InlineData("comixup")]
+    public void EveryMethod_SameSeed_GivesBitIdenticalMetrics(string method)
+    {
+        var a = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
+        var b = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
+        AssertSameNumbers(a, b);
+    }
 }
