@@ -48,6 +48,9 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     /// <inheritdoc />
     public IEnumerable<Parameter> ExtraParameters => [];
 
+    /// <summary>For examples: R-Mix with uniform q (what the policy's choices are drawn from before it learns).</summary>
+    public IMixer Mixer => new RMixMixer(new RMixOptions { Alpha = options.Alpha, Patches = options.Patches });
+
     /// <summary>The online or loaded agent (null for random and fixed policies, and before the first step).</summary>
     public PpoAgent? Agent => agent;
 

@@ -25,6 +25,9 @@ public sealed class CoMixupMethod(CoMixupOptions options) : ITrainingMethod
     public IEnumerable<Parameter> ExtraParameters => [];
 
     /// <inheritdoc />
+    public IMixer Mixer => mixer;
+
+    /// <inheritdoc />
     public Tensor TrainStep(Trainer trainer, Batch batch, MethodStep step)
     {
         using var scope = NewDisposeScope();

@@ -29,6 +29,9 @@ public interface ITrainingMethod : IDisposable
     /// </summary>
     void Attach(ClassifierModel model) { }
 
+    /// <summary>The mixer the method applies, for showing examples (<c>--save-examples</c>); null when it mixes nothing or its own way.</summary>
+    Mixing.IMixer? Mixer => null;
+
     /// <summary>Performs one training step on <paramref name="batch"/> and returns the detached scalar loss.</summary>
     Tensor TrainStep(Trainer trainer, Batch batch, MethodStep step);
 }

@@ -4,4 +4,5 @@ namespace RLMix.Training;
 /// <param name="OutDir">Run directory: metrics.json, epochs.csv, config.json, checkpoints.</param>
 /// <param name="Resume">Continue from the directory's checkpoint.</param>
 /// <param name="Overwrite">Replace another run's results in the directory.</param>
-public sealed record RunOptions(string OutDir, bool Resume = false, bool Overwrite = false);
+/// <param name="SaveExamples">Write a PNG grid of this many mixed images of the first batch, with their soft labels (examples.png, examples.md).</param>
+public sealed record RunOptions(string OutDir, bool Resume = false, bool Overwrite = false, int SaveExamples = 0);

@@ -7,6 +7,7 @@ using RLMix.Data;
 using RLMix.Errors;
 using RLMix.Evaluation;
 using RLMix.IO;
+using RLMix.Mixing;
 using RLMix.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,6 +58,8 @@ public static class TrainingRun
             observer.Info($"--resume: no checkpoint in {run.OutDir}; starting from the beginning.");
         }
         AtomicFile.WriteAllText(Path.Combine(run.OutDir, "config.json"), ConfigFile.Serialize(config));
+        if (run.SaveExamples > 0 && state.Epoch == 1 && state.Batch == 0)
+            SaveExamples(run, config, method, model, trainLoader, splits.Train.NumClasses);
         void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator));
 
         observer.Started(config.Epochs, trainLoader.BatchesPerEpoch, state.Epoch, state.Batch);
@@ -119,6 +122,33 @@ public static class TrainingRun
         };
         AtomicFile.WriteAllText(Path.Combine(run.OutDir, "metrics.json"), JsonSerializer.Serialize(metrics, ConfigFile.JsonOptions));
         return metrics;
+    }
+
+    /// <summary>
+    /// The first batch as the method mixes it, before training. The model's BatchNorm statistics are
+    /// restored after the saliency pass and the draws come from their own generator, so a run with
+    /// examples trains exactly as one without.
+    /// </summary>
+    static void SaveExamples(RunOptions run, RunConfig config, ITrainingMethod method, ClassifierModel model, DataLoader loader, int numClasses)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var batch = loader.Epoch(1).First();
+        var buffers = model.named_buffers().Select(b => (b.buffer, copy: b.buffer.clone())).ToList();
+        using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "examples"), batch.Inputs.device);
+        MixResult mixed;
+        if (method.Mixer is { } mixer)
+        {
+            var saliency = mixer.NeedsSaliency ? Saliency.Compute(model, batch.Inputs, batch.Labels).Saliency : null;
+            mixed = mixer.Mix(batch, new MixContext(numClasses, generator, saliency));
+        }
+        else
+        {
+            mixed = new MixResult(batch.Inputs, torch.nn.functional.one_hot(batch.Labels, numClasses).to(torch.float32));
+        }
+        using (torch.no_grad())
+            foreach (var (buffer, copy) in buffers) buffer.copy_(copy);
+        int n = (int)Math.Min(run.SaveExamples, mixed.Inputs.shape[0]);
+        ExampleGrid.Save(Path.Combine(run.OutDir, "examples.png"), mixed.Inputs[..n], mixed.Targets[..n], loader.Normalization.Mean, loader.Normalization.Std);
     }
 
     static void PrepareDirectory(RunOptions run)

@@ -145,4 +145,15 @@ public sealed class TrainingRunTests : IDisposable
         var b = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
         AssertSameNumbers(a, b);
     }
+
+    [Fact]
+    public void SaveExamples_WritesTheGrid_AndDoesNotChangeTraining()
+    {
+        var plain = TrainingRun.Run(Config("rmix") with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
+        var shown = TrainingRun.Run(Config("rmix") with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b"), SaveExamples: 8));
+        AssertSameNumbers(plain, shown);
+        var png = File.ReadAllBytes(Path.Combine(dir, "b", "examples.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.Equal(8, File.ReadAllLines(Path.Combine(dir, "b", "examples.md")).Count(l => l.StartsWith("| ") && !l.StartsWith("| #") && !l.StartsWith("| image")));
+    }
 }
