@@ -119,15 +119,15 @@ public static class RewardRegistry
     public static void Validate(IRewardFunction reward, Tensor? value, int batchSize)
     {
         if (value is null)
-            throw new UsageException($"Reward '{reward.Name}' returned null; return a scalar tensor or one value per image [{batchSize}].");
+            throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned null; return a scalar tensor or one value per image [{batchSize}].");
         if (!value.is_floating_point())
-            throw new UsageException($"Reward '{reward.Name}' returned a {value.dtype} tensor; return a floating-point tensor.");
+            throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned a {value.dtype} tensor; return a floating-point tensor.");
         var shapeOk = value.dim() == 0 || (value.dim() == 1 && value.shape[0] == batchSize) || (value.dim() == 1 && value.shape[0] == 1);
         if (!shapeOk)
-            throw new UsageException($"Reward '{reward.Name}' returned shape ({string.Join(", ", value.shape)}); it must be a scalar or one value per image [{batchSize}].");
+            throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned shape ({string.Join(", ", value.shape)}); it must be a scalar or one value per image [{batchSize}].");
         using var scope = NewDisposeScope();
         if (!isfinite(value).all().item<bool>())
-            throw new UsageException($"Reward '{reward.Name}' returned a non-finite value (NaN or infinity); check the reward for divisions by zero.");
+            throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned a non-finite value (NaN or infinity); check the reward for divisions by zero.");
     }
 
     /// <summary>Loads plugins in their own context while sharing RLMix and TorchSharp with the host, so their types are the host's.</summary>
