@@ -29,8 +29,9 @@ internal sealed class ProgressObserver(ILogger logger, ProgressContext? live) : 
         if (!epochClock.IsRunning) { epochClock.Restart(); this.images = 0; lossSum = 0; lossCount = 0; }
         this.images += images;
         if (double.IsFinite(loss)) { lossSum += loss; lossCount++; }
-        double rate = this.images / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
-        string text = $"epoch {epoch} loss {lossSum / Math.Max(lossCount, 1):F4} {rate:F0} img/s";
+        double seconds = epochClock.Elapsed.TotalSeconds;
+        string rate = seconds > 0.5 ? $"{this.images / seconds:F0} img/s" : "... img/s";
+        string text = $"epoch {epoch} loss {lossSum / Math.Max(lossCount, 1):F4} {rate}";
         if (live != null)
         {
             if (task == null || taskEpoch != epoch)

@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Running;
+
+namespace RLMix.Benchmarks;
+
+/// <summary>
+/// Micro-benchmarks of the mixers' inner functions and the Co-Mixup max-flow solver:
+/// <c>dotnet run -c Release --project benchmarks/RLMix.Benchmarks -- --filter '*'</c>.
+/// Whole training steps are timed by <c>rlmix bench</c> instead (a libtorch step is too heavy for BDN's defaults).
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) =>
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default));
+}
