@@ -18,7 +18,9 @@ public static class Comparison
     public static ComparisonResult Run(ExperimentConfig config, string outDir, CellStarting? onCell = null, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(outDir);
-        var cells = config.Entries.SelectMany(e => config.Seeds.Select(s => (Entry: e, Seed: s))).ToList();
+        // Seed-major: every entry gets its first seed before any gets its second, so an interrupted
+        // comparison already compares every entry.
+        var cells = config.Seeds.SelectMany(s => config.Entries.Select(e => (Entry: e, Seed: s))).ToList();
         var results = new List<CellResult>();
         for (int i = 0; i < cells.Count; i++)
         {
