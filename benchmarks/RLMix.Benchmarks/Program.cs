@@ -6,11 +6,15 @@ namespace RLMix.Benchmarks;
 
 /// <summary>
 /// Micro-benchmarks of the mixers' inner functions and the Co-Mixup max-flow solver:
-/// <c>dotnet run -c Release --project benchmarks/RLMix.Benchmarks -- --filter '*'</c>.
+/// <c>dotnet run -c Release --project benchmarks/RLMix.Benchmarks -- --filter '*'</c> (add <c>--job short</c> for a quick run).
 /// Whole training steps are timed by <c>rlmix bench</c> instead (a libtorch step is too heavy for BDN's defaults).
 /// </summary>
 public static class Program
 {
+    // In process: the projects BenchmarkDotNet generates would copy an unpatched libLibTorchSharp.so
+    // (see README, Troubleshooting); this build's copy is patched.
     public static void Main(string[] args) =>
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default));
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(
+            args.Contains("--inProcess") ? args : [.. args, "--inProcess"],
+            DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default));
 }
