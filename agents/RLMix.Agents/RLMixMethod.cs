@@ -129,11 +129,23 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         var spec = new AgentSpec(ObservationKind, batchSize, ObservationGrid * ObservationGrid + numClasses, ObservationGrid, RMix.TopKValues.Count);
         if (agent is null)
         {
-            if (options.Policy == "online") agent = PpoAgent.Create(spec, ppo, seed: randint(0, int.MaxValue, [1], generator: step.Generator, dtype: int64).item<long>());
+            if (options.Policy == "online") agent = PpoAgent.Create(spec, OnlinePpo(step.TotalSteps), seed: randint(0, int.MaxValue, [1], generator: step.Generator, dtype: int64).item<long>());
             else if (options.Policy.StartsWith("learned:", StringComparison.Ordinal)) agent = PpoAgent.Load(options.Policy["learned:".Length..]);
             else throw new UsageException($"Unknown rlmix.policy '{options.Policy}'. Allowed values: online, random, fixed:Q, learned:DIR.");
         }
         agent.Spec.EnsureFits(spec, anyBatchSize: agent.Options.Network == "per-image", options.Policy);
+    }
+
+    /// <summary>
+    /// The online agent's PPO options. Without an explicit n_steps, the preset's rollout (2048 for sb3)
+    /// is capped at a tenth of the run's steps (at least 16), so that the agent updates during the
+    /// classifier's training rather than never (a 2-epoch run on fashion-mnist-mini has 120 steps).
+    /// </summary>
+    PpoOptions OnlinePpo(long totalSteps)
+    {
+        if (options.NSteps is not null || totalSteps <= 0) return ppo;
+        int cap = (int)Math.Max(16, totalSteps / 10);
+        return ppo.NSteps <= cap ? ppo : ppo with { NSteps = cap, BatchSize = Math.Min(ppo.BatchSize, cap) };
     }
 
     static long FixedIndex(string policy)
