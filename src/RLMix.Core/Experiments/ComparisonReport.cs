@@ -16,11 +16,12 @@ public static class ComparisonReport
     {
         AtomicFile.WriteAllText(Path.Combine(outDir, "results.md"), Markdown(r));
         AtomicFile.WriteAllText(Path.Combine(outDir, "results.csv"), Csv(r));
+        // Cell directories are written relative to outDir, so the results travel with their folder.
         AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), JsonSerializer.Serialize(new
         {
             name = r.Config.Name, dataset = r.Config.Dataset, model = r.Config.Model, epochs = r.Config.Epochs,
             seeds = r.Config.Seeds, baseline = r.Config.BaselineName, rows = r.Rows,
-            cells = r.Cells.Select(c => new { entry = c.Entry, seed = c.Seed, directory = c.Directory, c.Metrics.Top1Error, c.Metrics.Ece, c.Metrics.FgsmError, c.Metrics.SecondsPerEpoch }),
+            cells = r.Cells.Select(c => new { entry = c.Entry, seed = c.Seed, directory = Path.GetRelativePath(outDir, c.Directory), c.Metrics.Top1Error, c.Metrics.Ece, c.Metrics.FgsmError, c.Metrics.SecondsPerEpoch }),
         }, new JsonSerializerOptions(ConfigFile.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     }
 

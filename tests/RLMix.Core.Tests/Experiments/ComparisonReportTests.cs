@@ -31,7 +31,7 @@ public sealed class ComparisonReportTests : IDisposable
         };
         var cells = new List<CellResult>
         {
-            new("vanilla", 0, "a", Metrics("vanilla", 0, 10, 2)), new("vanilla", 1, "b", Metrics("vanilla", 1, 12, 2)),
+            new("vanilla", 0, Path.Combine(dir, "vanilla", "seed0"), Metrics("vanilla", 0, 10, 2)), new("vanilla", 1, "b", Metrics("vanilla", 1, 12, 2)),
             new("rmix", 0, "c", Metrics("rmix", 0, 8, 4)), new("rmix", 1, "d", Metrics("rmix", 1, 9, 4)),
             new("rl", 0, "e", Metrics("rlmix", 0, 7, 5, rl: true)), new("rl", 1, "f", Metrics("rlmix", 1, 8, 5, rl: true)),
         };
@@ -49,6 +49,9 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.Contains("| rmix | rmix | 2 | 8.50 ± 0.71 |", md);
         Assert.Contains("2.00x", md);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "results.csv")).Length);
+        string json = File.ReadAllText(Path.Combine(dir, "results.json"));
+        Assert.Contains("\"directory\": \"vanilla/seed0\"", json);   // relative to the output folder
+        Assert.DoesNotContain(dir, json);
 
         var pngs = ComparisonPlots.Write(r, dir);
         Assert.Equal(4, pngs.Count); // curves, bars, RL reward, RL q distribution
