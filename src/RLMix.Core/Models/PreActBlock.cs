@@ -11,18 +11,18 @@ namespace RLMix.Models;
 /// </summary>
 public sealed class PreActBlock : nn.Module<Tensor, Tensor>
 {
-    readonly BatchNorm2d bn1;
+    readonly BatchNorm2dLayer bn1;
     readonly Conv2d conv1;
-    readonly BatchNorm2d bn2;
+    readonly BatchNorm2dLayer bn2;
     readonly Conv2d conv2;
     readonly Conv2d? shortcut;
 
     /// <summary>Creates a block from <paramref name="inPlanes"/> to <paramref name="planes"/> channels.</summary>
     public PreActBlock(string name, int inPlanes, int planes, int stride) : base(name)
     {
-        bn1 = nn.BatchNorm2d(inPlanes);
+        bn1 = new BatchNorm2dLayer(inPlanes);
         conv1 = nn.Conv2d(inPlanes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new BatchNorm2dLayer(planes);
         conv2 = nn.Conv2d(planes, planes, kernel_size: 3, stride: 1, padding: 1, bias: false);
         if (stride != 1 || inPlanes != planes)
             shortcut = nn.Conv2d(inPlanes, planes, kernel_size: 1, stride: stride, bias: false);

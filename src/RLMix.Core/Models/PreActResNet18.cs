@@ -23,7 +23,7 @@ public sealed class PreActResNet18 : ClassifierModel
     readonly Sequential layer2;
     readonly Sequential layer3;
     readonly Sequential layer4;
-    readonly BatchNorm2d? bn;
+    readonly BatchNorm2dLayer? bn;
     readonly Linear linear;
 
     /// <summary>Creates the network for <paramref name="inChannels"/>-channel images and <paramref name="numClasses"/> classes.</summary>
@@ -37,7 +37,7 @@ public sealed class PreActResNet18 : ClassifierModel
         layer2 = Layer(64, 128, stride: 2);
         layer3 = Layer(128, 256, stride: 2);
         layer4 = Layer(256, Width, stride: 2);
-        if (finalBnRelu) bn = nn.BatchNorm2d(Width);
+        if (finalBnRelu) bn = new BatchNorm2dLayer(Width);
         linear = nn.Linear(Width, numClasses);
         RegisterComponents();
     }

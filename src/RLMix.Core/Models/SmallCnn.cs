@@ -52,7 +52,7 @@ public sealed class SmallCnn : ClassifierModel
     static (string, nn.Module<Tensor, Tensor>) Stage(string name, int inChannels, int outChannels) =>
         (name, nn.Sequential(
             ("conv", nn.Conv2d(inChannels, outChannels, kernel_size: 3, padding: 1, bias: false)),
-            ("bn", nn.BatchNorm2d(outChannels)),
+            ("bn", new BatchNorm2dLayer(outChannels)),
             ("relu", nn.ReLU()),
             ("pool", nn.MaxPool2d(2))));
 }
