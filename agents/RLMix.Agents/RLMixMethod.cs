@@ -39,7 +39,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     bool trainPending;          // the buffer is full: train once the next observation is known
     double rewardSum;
     long rewardCount;
-    readonly long[] qCounts = new long[RMix.TopKValues.Count];
+    static int K => RMix.TopKValues.Count;
     long[] qByClass = [];       // [class * K + q index] counts: which q the policy picks for each class
 
     /// <inheritdoc />
@@ -91,14 +91,9 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         }
         rewardSum += result.Reward.to(float64).mean().item<double>();
         rewardCount++;
-        int k = qCounts.Length;
-        if (qByClass.Length != step.NumClasses * k) qByClass = new long[step.NumClasses * k];
-        var counts = bincount((batch.Labels * k + actions.to(int64)).cpu(), minlength: qByClass.Length).data<long>().ToArray();
-        for (int i = 0; i < qByClass.Length; i++)
-        {
-            qByClass[i] += counts[i];
-            qCounts[i % k] += counts[i];
-        }
+        if (qByClass.Length != step.NumClasses * K) qByClass = new long[step.NumClasses * K];
+        var counts = bincount((batch.Labels * K + actions.to(int64)).cpu(), minlength: qByClass.Length).data<long>().ToArray();
+        for (int i = 0; i < qByClass.Length; i++) qByClass[i] += counts[i];
         return result.Step.Loss.detach().MoveToOuterDisposeScope();
     }
 
@@ -159,15 +154,23 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         return index;
     }
 
+    /// <summary>How often each q was chosen this epoch, over all classes.</summary>
+    long[] QCounts()
+    {
+        var counts = new long[K];
+        for (int i = 0; i < qByClass.Length; i++) counts[i % K] += qByClass[i];
+        return counts;
+    }
+
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> TakeEpochStats()
     {
         var stats = new Dictionary<string, double> { ["mean_reward"] = rewardCount > 0 ? rewardSum / rewardCount : double.NaN };
-        for (int i = 0; i < qCounts.Length; i++) stats[$"q_{i}"] = qCounts[i];
-        for (int i = 0; i < qByClass.Length; i++) stats[$"q_class{i / qCounts.Length}_{i % qCounts.Length}"] = qByClass[i];
+        var qCounts = QCounts();
+        for (int i = 0; i < K; i++) stats[$"q_{i}"] = qCounts[i];
+        for (int i = 0; i < qByClass.Length; i++) stats[$"q_class{i / K}_{i % K}"] = qByClass[i];
         rewardSum = 0;
         rewardCount = 0;
-        Array.Clear(qCounts);
         Array.Clear(qByClass);
         return stats;
     }
@@ -176,7 +179,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     public void SaveState(BinaryWriter writer)
     {
         writer.Write(rewardSum); writer.Write(rewardCount); writer.Write(trainPending);
-        foreach (var c in qCounts) writer.Write(c);
+        foreach (var c in QCounts()) writer.Write(c);   // derived, still written so that the checkpoint format stays as it was
         writer.Write(qByClass.Length);
         foreach (var c in qByClass) writer.Write(c);
         bool online = options.Policy == "online" && agent is not null;
@@ -198,7 +201,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     public void LoadState(BinaryReader reader)
     {
         rewardSum = reader.ReadDouble(); rewardCount = reader.ReadInt64(); trainPending = reader.ReadBoolean();
-        for (int i = 0; i < qCounts.Length; i++) qCounts[i] = reader.ReadInt64();
+        for (int i = 0; i < K; i++) reader.ReadInt64();   // the q totals: derived from the per-class counts
         qByClass = new long[reader.ReadInt32()];
         for (int i = 0; i < qByClass.Length; i++) qByClass[i] = reader.ReadInt64();
         if (!reader.ReadBoolean()) return;
