@@ -13,12 +13,9 @@ public sealed class InterruptTests : IDisposable
     public void Sigterm_WritesACheckpointExits143_AndResumeFinishesTheRun()
     {
         string[] args = ["train", "--method", "vanilla", "--dataset", "synthetic", "--limit-train", "2000", "--limit-test", "100", "--batch-size", "50", "--epochs", "3", "--out", "run"];
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rlmix.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
         var output = new StringBuilder();
         using var epochDone = new ManualResetEventSlim();
-        using var p = new Process { StartInfo = psi };
+        using var p = new Process { StartInfo = RlmixProcess.StartInfo(dir, args) };
         p.OutputDataReceived += (_, e) =>
         {
             lock (output) output.AppendLine(e.Data);

@@ -7,12 +7,18 @@ internal static class RlmixProcess
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static Result Run(string workDir, params string[] args)
+    /// <summary>How to start <c>rlmix ARGS</c> in <paramref name="workDir"/> with both outputs redirected.</summary>
+    public static ProcessStartInfo StartInfo(string workDir, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rlmix.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        return psi;
+    }
+
+    public static Result Run(string workDir, params string[] args)
+    {
+        using var p = Process.Start(StartInfo(workDir, args))!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(entireProcessTree: true); throw new TimeoutException("rlmix did not finish in 10 minutes"); }
