@@ -56,4 +56,20 @@ public sealed class RMixEquivalenceTests : IDisposable
         var vanilla = TrainingRun.Run(Config("rmix", "{}") with { Method = "vanilla", Methods = MethodSettings.Defaults }, new RunOptions(Path.Combine(dir, "vanilla")));
         Assert.NotEqual(vanilla.History.Select(h => h.TrainLoss), rmix.History.Select(h => h.TrainLoss));
     }
+
+    [Fact]
+    public void RLMixConfig_TakesRMixOptionsUnderRmix_AndNamesBadKeys()
+    {
+        static MethodSettings Section(string json) => new(new Dictionary<string, JsonElement> { ["rlmix"] = JsonDocument.Parse(json).RootElement.Clone() });
+        var options = Section("""{ "rmix": { "alpha": 0.3, "patches": [4], "k": 4 } }""").Get<RLMixOptions>("rlmix");
+        Assert.Equal(new RLMix.Mixing.RMixOptions { Alpha = 0.3, Patches = options.RMix.Patches, K = 4 }, options.RMix);
+        Assert.Equal([4], options.RMix.Patches);
+        Assert.Equal(0.3, options.Env().RMix.Alpha);
+
+        // The keys that moved into "rmix" are refused, and the message lists "rmix" among the allowed keys.
+        var moved = Assert.Throws<RLMix.Errors.UsageException>(() => Section("""{ "alpha": 0.3 }""").Get<RLMixOptions>("rlmix"));
+        Assert.Contains("alpha", moved.Message);
+        Assert.Contains(" rmix", moved.Message);
+        Assert.Contains("rlmix.rmix.alpha", Assert.Throws<RLMix.Errors.UsageException>(() => new RLMixMethod(new RLMixOptions { RMix = new() { Alpha = 0 } })).Message);
+    }
 }
