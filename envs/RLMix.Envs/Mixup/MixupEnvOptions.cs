@@ -7,7 +7,8 @@ public sealed record MixupEnvOptions
 {
     /// <summary>
     /// R-Mix's options (alpha, patches per side, K top-k values: the action space is
-    /// <c>MultiDiscrete([K] * B)</c>; the loss, when set, is the training step's). The default value is R-Mix's defaults.
+    /// <c>MultiDiscrete([K] * B)</c>). Its loss belongs to the backend that trains
+    /// (<c>new TrainerMixupBackend(trainer, RMix.Loss)</c>), not to the env. The default value is R-Mix's defaults.
     /// </summary>
     public RMixOptions RMix { get; init; } = new();
 
