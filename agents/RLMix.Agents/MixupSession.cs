@@ -45,7 +45,7 @@ public sealed class MixupSession : IDisposable
         int steps = Math.Min(maxBatches ?? int.MaxValue, loader.BatchesPerEpoch);
         var trainer = new Trainer(model, config.Trainer, steps, episodes);
         reward ??= RewardRegistry.Load(rl.RewardPlugin is null ? rl.Reward : null, rl.RewardPlugin, rl.RewardType);
-        var env = new MixupEnv(new TrainerMixupBackend(trainer), epoch => loader.Epoch(epoch), splits.Train.NumClasses, config.Data.BatchSize,
+        var env = new MixupEnv(new TrainerMixupBackend(trainer, rl.RMix.Loss), epoch => loader.Epoch(epoch), splits.Train.NumClasses, config.Data.BatchSize,
             reward, rl.Env(totalEpochs: episodes, maxBatches: maxBatches), Seeds.Derive(config.Seed, "env"), loader.BatchesPerEpoch);
         return new MixupSession(model, trainer, env, steps);
     }

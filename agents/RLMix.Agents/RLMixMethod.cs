@@ -32,6 +32,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     const int ObservationGrid = 8;
     readonly IRewardFunction reward = RewardRegistry.Load(options.RewardPlugin is null ? options.Reward : null, options.RewardPlugin, options.RewardType);
     readonly MixupEnvOptions envOptions = options.Env();
+    readonly RMixSampler sampler = new(options.RMix, "rlmix.rmix");
     readonly PpoOptions ppo = options.Ppo();
     readonly MetricLogger logger = MetricLogger.None;
     PpoAgent? agent;            // online or learned
@@ -39,7 +40,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     bool trainPending;          // the buffer is full: train once the next observation is known
     double rewardSum;
     long rewardCount;
-    static int K => RMix.TopKValues.Count;
+    int K => sampler.K;
     long[] qByClass = [];       // [class * K + q index] counts: which q the policy picks for each class
 
     /// <inheritdoc />
@@ -49,7 +50,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     public IEnumerable<Parameter> ExtraParameters => [];
 
     /// <summary>For examples: R-Mix with uniform q (what the policy's choices are drawn from before it learns).</summary>
-    public IMixer Mixer => new RMixMixer(new RMixOptions { Alpha = options.Alpha, Patches = options.Patches });
+    public IMixer Mixer => new RMixMixer(options.RMix);
 
     /// <summary>The online or loaded agent (null for random and fixed policies, and before the first step).</summary>
     public PpoAgent? Agent => agent;
@@ -59,27 +60,28 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         using var scope = NewDisposeScope();
         int b = (int)batch.Labels.shape[0];
-        var backend = new TrainerMixupBackend(trainer);
+        var backend = new TrainerMixupBackend(trainer, options.RMix.Loss);
         EnsureAgent(b, step);
         var (saliency, logits) = backend.CleanPass(batch);
         var observation = Observation(saliency, logits);
 
-        Tensor actions;
+        Tensor? actions = null;      // null: R-Mix's sampler draws q uniformly (the random policy)
         Tensor? values = null, logProbs = null;
         if (options.Policy == "online")
         {
             if (trainPending) TrainAgent(observation, episodeEnded: envOptions.TerminalAtEpochEnd && step.BatchIndex == 0, step);
             (actions, values, logProbs) = agent!.Sample(observation);
         }
-        else if (options.Policy == "random")
-            actions = randint(0, RMix.TopKValues.Count, [b], generator: step.Generator, dtype: int64);   // uniform q per image: R-Mix
         else if (options.Policy.StartsWith("fixed:", StringComparison.Ordinal))
             actions = full(b, FixedIndex(options.Policy), dtype: int64);
-        else
+        else if (options.Policy != "random")
             actions = agent!.Act(observation, deterministic: true);
 
-        var draw = RLMixStep.Draw(envOptions, b, step.Generator, batch.Inputs.device);
-        var result = RLMixStep.Run(backend, batch, saliency, logits, actions, draw, reward, step.NumClasses, ObservationGrid);
+        // One draw in R-Mix's order (p, q unless the policy chose, lambda, permutation): with the random
+        // policy this is RMixMixer's stream, so --method rlmix with policy random is --method rmix.
+        var draw = sampler.Draw(b, step.Generator, batch.Inputs.device, actions: actions);
+        actions = draw.Actions!;
+        var result = RLMixStep.Run(backend, batch, saliency, logits, draw, reward, step.NumClasses, ObservationGrid);
 
         if (options.Policy == "online")
         {
@@ -121,7 +123,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         int numClasses = step.NumClasses;
         if (options.Policy == "random" || options.Policy.StartsWith("fixed:", StringComparison.Ordinal)) return;
-        var spec = new AgentSpec(ObservationKind, batchSize, ObservationGrid * ObservationGrid + numClasses, ObservationGrid, RMix.TopKValues.Count);
+        var spec = new AgentSpec(ObservationKind, batchSize, ObservationGrid * ObservationGrid + numClasses, ObservationGrid, sampler.K);
         if (agent is null)
         {
             if (options.Policy == "online") agent = PpoAgent.Create(spec, OnlinePpo(step.TotalSteps), seed: randint(0, int.MaxValue, [1], generator: step.Generator, dtype: int64).item<long>());
@@ -143,11 +145,11 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         return ppo.NSteps <= cap ? ppo : ppo with { NSteps = cap, BatchSize = Math.Min(ppo.BatchSize, cap) };
     }
 
-    static long FixedIndex(string policy)
+    long FixedIndex(string policy)
     {
         if (!double.TryParse(policy["fixed:".Length..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q))
             throw new UsageException($"rlmix.policy '{policy}': Q must be a number, e.g. fixed:0.55.");
-        var values = RMix.TopKValues;
+        var values = sampler.TopKValues;
         int index = Enumerable.Range(0, values.Count).MinBy(i => Math.Abs(values[i] - q));
         if (Math.Abs(values[index] - q) > 1e-3)
             throw new UsageException($"rlmix.policy '{policy}': Q must be one of the top-k values {string.Join(", ", values.Select(v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))}.");

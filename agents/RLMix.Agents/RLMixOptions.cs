@@ -1,6 +1,7 @@
 using RLMix.Agents.Learning;
 using RLMix.Envs.Mixup;
 using RLMix.Errors;
+using RLMix.Mixing;
 
 namespace RLMix.Agents;
 
@@ -38,11 +39,13 @@ public sealed record RLMixOptions
     /// <summary>Per-image credit assignment (each image's action, ratio and advantage its own sample; needs a per-image reward). The default value is false.</summary>
     public bool PerImageCredit { get; init; }
 
-    /// <summary>Beta(alpha, alpha) of lambda. The default value is 1.0.</summary>
-    public double Alpha { get; init; } = 1.0;
-
-    /// <summary>Grids p (patches per side) R-Mix draws from per batch. The default value is [2, 4].</summary>
-    public int[] Patches { get; init; } = [2, 4];
+    /// <summary>
+    /// R-Mix's options (the same record and keys as the "rmix" section: alpha, patches, k, loss), under
+    /// the key <c>rmix</c>: <c>"rlmix": { "rmix": { "alpha": 1.0, "patches": [2, 4] } }</c>. With the
+    /// <c>random</c> policy, RL-Mix is R-Mix with these options, draw for draw. The default value is R-Mix's defaults.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("rmix")]
+    public RMixOptions RMix { get; init; } = new();
 
     /// <summary>The PPO options these settings select.</summary>
     public PpoOptions Ppo()
@@ -67,9 +70,10 @@ public sealed record RLMixOptions
     /// <summary>The environment settings these options select (epochs set by the caller).</summary>
     public MixupEnvOptions Env(int? totalEpochs = null, int? maxBatches = null)
     {
+        RMix.Validate("rlmix.rmix");
         var o = new MixupEnvOptions
         {
-            Alpha = Alpha, Patches = Patches, TotalEpochs = totalEpochs, MaxBatches = maxBatches,
+            RMix = RMix, TotalEpochs = totalEpochs, MaxBatches = maxBatches,
             TerminalAtEpochEnd = Preset == "paper",
         };
         o.Validate();

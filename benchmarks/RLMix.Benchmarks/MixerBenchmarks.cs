@@ -20,7 +20,7 @@ public class MixerBenchmarks
         images = randn([100, 3, 32, 32], generator: g);
         targets = nn.functional.one_hot(randint(0, 10, [100], generator: g), 10).to(float32);
         saliency = rand([100, 32, 32], generator: g);
-        q = tensor(RMix.TopKValues.ToArray()).index_select(0, randint(0, 10, [100], generator: g));
+        q = tensor(RMixOptions.TopK(10)).index_select(0, randint(0, 10, [100], generator: g));
         permutation = randperm(100, generator: g);
     }
 

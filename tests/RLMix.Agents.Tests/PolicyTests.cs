@@ -32,12 +32,12 @@ public sealed class PolicyTests
     [Fact]
     public void FixedPolicy_GivesEveryImageTheIndexOfQ()
     {
-        var policy = new FixedPolicy(0.99, 6);
+        var policy = new FixedPolicy(0.99, 6, 10);
         using var obs = zeros(6, 74);
         Assert.Equal(Enumerable.Repeat(9L, 6), policy.Act(obs).data<long>().ToArray());
         Assert.Equal("fixed:0.99", policy.Name);
-        Assert.Equal(0, new FixedPolicy(0, 2).Index);
-        Assert.Equal(5, new FixedPolicy(0.55, 2).Index);
+        Assert.Equal(0, new FixedPolicy(0, 2, 10).Index);
+        Assert.Equal(5, new FixedPolicy(0.55, 2, 10).Index);
     }
 
     [Theory]

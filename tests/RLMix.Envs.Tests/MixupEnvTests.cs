@@ -61,7 +61,8 @@ public sealed class MixupEnvTests
         env.Reset(0);
         using var a = Actions(0, 9, 3, 5);
         var outcome = env.Step(a);
-        var expected = new[] { RMix.TopKValues[0], RMix.TopKValues[9], RMix.TopKValues[3], RMix.TopKValues[5] };
+        var topK = RMixOptions.TopK(10);
+        var expected = new[] { topK[0], topK[9], topK[3], topK[5] };
         Assert.Equal(expected, backend.QsSeen.Single());
         Assert.Equal(expected, ((Tensor)outcome.Info["q"]).data<float>().ToArray());
         Assert.Contains(backend.PatchesSeen.Single(), new[] { 2, 4 });

@@ -18,7 +18,7 @@ public static class PolicyFactory
         {
             if (!double.TryParse(spec["fixed:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out var q))
                 throw new UsageException($"Policy '{spec}': Q must be a number, e.g. fixed:0.55.");
-            return new FixedPolicy(q, md.Nvec.Count);
+            return new FixedPolicy(q, md.Nvec.Count, (int)md.Nvec[0]);
         }
         if (spec.StartsWith("learned:", StringComparison.Ordinal))
         {

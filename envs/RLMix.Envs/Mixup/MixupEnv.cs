@@ -17,11 +17,13 @@ namespace RLMix.Envs.Mixup;
 /// average-pooled to the G x G grid (G = 8, kernel H/8) and normalized to sum 1, flattened, then its
 /// N clean logits; both from the one clean forward/backward pass that R-Mix needs anyway.
 /// (<see cref="DictObservationEnv"/> gives the official Dict {saliency, logits} form.)
-/// <b>Action</b>: <c>MultiDiscrete([K] * B)</c>, each an index into <see cref="RMix.TopKValues"/>
-/// (K = 10, linspace(0, 0.99)).
-/// <b>Step</b>: R-Mix of the current batch with each image's q (lambda ~ Beta(alpha, alpha),
-/// permutation and p from the env's seeded generator), one training step whose input gradient
-/// gives phi(x'), the reward, then the next batch's clean pass as the next observation.
+/// <b>Action</b>: <c>MultiDiscrete([K] * B)</c>, each an index into <see cref="RMixOptions.TopK"/>
+/// (K = 10 by default, linspace(0, 0.99)).
+/// <b>Step</b>: R-Mix of the current batch with each image's q (p, lambda ~ Beta(alpha, alpha) and the
+/// permutation drawn by <see cref="RMixSampler"/> from the env's seeded generator, in R-Mix's order),
+/// one training step whose input gradient gives phi(x'), the reward, then the next batch's clean pass
+/// as the next observation. q acts on the drawn p x p mixing grid (2x2 or 4x4), not on the G x G
+/// grid the agent observes, as in the official code.
 /// </para>
 /// <para>
 /// <b>Episode ends.</b> The classifier keeps training in the next epoch, so an epoch's end is a time
@@ -50,6 +52,7 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
     readonly EpisodeGuard guard = new(nameof(MixupEnv));
     readonly Box observationSpace;
     readonly MultiDiscrete actionSpace;
+    readonly RMixSampler sampler;
     readonly List<Tensor> stepOutputs = [];
     Generator generator;
 
@@ -90,7 +93,8 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
             var high = cat([ones(batchSize, cells), full(batchSize, numClasses, float.PositiveInfinity)], 1);
             observationSpace = new Box(low, high);
         }
-        actionSpace = new MultiDiscrete(Enumerable.Repeat((long)RMix.TopKValues.Count, batchSize).ToArray());
+        sampler = new RMixSampler(this.options.RMix, "MixupEnv rmix");
+        actionSpace = new MultiDiscrete(Enumerable.Repeat((long)sampler.K, batchSize).ToArray());
         StepsPerEpisode = (this.options.MaxBatches, batchesPerEpoch) switch
         {
             (int m, int e) => Math.Min(m, e),
@@ -114,6 +118,9 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
 
     /// <summary>Side of the observed saliency grid.</summary>
     public int ObservationGrid => options.ObservationGrid;
+
+    /// <summary>R-Mix's sampler: the options, the top-k values q of the actions, the draw order.</summary>
+    public RMixSampler Sampler => sampler;
 
     /// <summary>The reward function.</summary>
     public IRewardFunction Reward => reward;
@@ -179,9 +186,9 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
 
         using (var scope = NewDisposeScope())
         {
-            var draw = RLMixStep.Draw(options, BatchSize, generator, batch.Inputs.device);
+            var draw = sampler.Draw(BatchSize, generator, batch.Inputs.device, actions: action);
             (lambda, p) = (draw.Lambda, draw.P);
-            var result = RLMixStep.Run(backend, batch, cursor.Saliency, cursor.Logits, action, draw, reward, NumClasses, options.ObservationGrid);
+            var result = RLMixStep.Run(backend, batch, cursor.Saliency, cursor.Logits, draw, reward, NumClasses, options.ObservationGrid);
             var r = result.Reward;
             var scalars = stack([r.to(float64).mean(), result.Step.Loss.detach().to(float64)]).cpu().data<double>().ToArray();
             rewardValue = scalars[0];
@@ -249,7 +256,7 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
     void ValidateAction(Tensor action)
     {
         if (!actionSpace.Contains(action))
-            throw new ArgumentException($"MixupEnv: the action must be an integer tensor of shape ({BatchSize}) with entries in [0, {RMix.TopKValues.Count - 1}] (got {action.dtype} of shape ({string.Join(", ", action.shape)}), or entries out of range).", nameof(action));
+            throw new ArgumentException($"MixupEnv: the action must be an integer tensor of shape ({BatchSize}) with entries in [0, {sampler.K - 1}] (got {action.dtype} of shape ({string.Join(", ", action.shape)}), or entries out of range).", nameof(action));
     }
 
     Tensor Keep(Tensor t)

@@ -1,13 +1,16 @@
+using RLMix.Mixing;
+
 namespace RLMix.Envs.Mixup;
 
 /// <summary>Settings of <see cref="MixupEnv"/>. Defaults are the paper's and the official code's.</summary>
 public sealed record MixupEnvOptions
 {
-    /// <summary>R-Mix's lambda ~ Beta(alpha, alpha), one draw per batch. The default value is 1.</summary>
-    public double Alpha { get; init; } = 1.0;
-
-    /// <summary>R-Mix's patches per side p, one drawn uniformly per batch. The default value is {2, 4}.</summary>
-    public int[] Patches { get; init; } = [2, 4];
+    /// <summary>
+    /// R-Mix's options (alpha, patches per side, K top-k values: the action space is
+    /// <c>MultiDiscrete([K] * B)</c>). Its loss belongs to the backend that trains
+    /// (<c>new TrainerMixupBackend(trainer, RMix.Loss)</c>), not to the env. The default value is R-Mix's defaults.
+    /// </summary>
+    public RMixOptions RMix { get; init; } = new();
 
     /// <summary>Side of the pooled saliency grid the agent observes (the official <c>num_patches</c>). The default value is 8.</summary>
     public int ObservationGrid { get; init; } = 8;
@@ -34,8 +37,7 @@ public sealed record MixupEnvOptions
     /// <summary>Throws <see cref="Errors.UsageException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        if (!(Alpha > 0)) throw new Errors.UsageException($"MixupEnv alpha must be > 0 (got {Alpha}).");
-        if (Patches.Length == 0 || Patches.Any(p => p < 1)) throw new Errors.UsageException($"MixupEnv patches must be a non-empty list of positive sides (got [{string.Join(", ", Patches)}]).");
+        RMix.Validate("MixupEnv rmix");
         if (ObservationGrid < 1) throw new Errors.UsageException($"MixupEnv observation grid must be >= 1 (got {ObservationGrid}).");
         if (MaxBatches is < 1) throw new Errors.UsageException($"MixupEnv max batches must be >= 1 (got {MaxBatches}).");
         if (TotalEpochs is < 1) throw new Errors.UsageException($"MixupEnv total epochs must be >= 1 (got {TotalEpochs}).");

@@ -14,23 +14,16 @@ namespace RLMix.Envs.Mixup;
 /// </summary>
 public static class RLMixStep
 {
-    /// <summary>The random parts of a step, drawn from <paramref name="generator"/> in a fixed order with the mixers' <see cref="Sampling"/>: lambda ~ Beta(alpha, alpha), the partner permutation, p.</summary>
-    public static (double Lambda, Tensor Permutation, int P) Draw(MixupEnvOptions options, int batchSize, Generator generator, Device device)
-    {
-        var lambda = Sampling.Beta(options.Alpha, generator);
-        var permutation = Sampling.Permutation(batchSize, generator, device);
-        var p = options.Patches[Sampling.Index(options.Patches.Length, generator)];
-        return (lambda, permutation, p);
-    }
-
     /// <summary>Runs the step. Returned tensors belong to the caller's dispose scope.</summary>
-    /// <param name="actions">Per-image indices into <see cref="RMix.TopKValues"/> <c>[B]</c>.</param>
-    public static Result Run(IMixupBackend backend, Batch batch, Tensor cleanSaliency, Tensor cleanLogits, Tensor actions,
-        (double Lambda, Tensor Permutation, int P) draw, IRewardFunction reward, int numClasses, int observationGrid)
+    /// <param name="draw">
+    /// R-Mix's random parts from <see cref="RMixSampler.Draw"/> (p, the actions, lambda, the permutation,
+    /// in that order): with a policy's actions given, or drawn uniformly (the <c>random</c> policy, i.e. R-Mix).
+    /// </param>
+    public static Result Run(IMixupBackend backend, Batch batch, Tensor cleanSaliency, Tensor cleanLogits,
+        RMixDraw draw, IRewardFunction reward, int numClasses, int observationGrid)
     {
-        var device = batch.Inputs.device;
-        actions = actions.to(int64).to(device);
-        var q = tensor(RMix.TopKValues.ToArray(), dtype: float32, device: device).index_select(0, actions);
+        var actions = draw.Actions ?? throw new ArgumentException("RL-Mix's step needs the per-image top-k indices (draw the q's as actions, not values).", nameof(draw));
+        var q = draw.Q;
         var oneHot = one_hot(batch.Labels, numClasses).to(float32);
 
         var mixed = backend.Mix(batch.Inputs, oneHot, cleanSaliency, q, draw.Lambda, draw.Permutation, draw.P);    // eqs. 4-7

@@ -6,8 +6,12 @@ using static TorchSharp.torch;
 namespace RLMix.Envs.Mixup;
 
 /// <summary>The real backend: a <see cref="Trainer"/>, <see cref="Saliency"/> and <see cref="RMix"/>.</summary>
-public sealed class TrainerMixupBackend(Trainer trainer) : IMixupBackend
+/// <param name="trainer">The trainer whose classifier the env trains.</param>
+/// <param name="loss">R-Mix's training loss (<see cref="RMixOptions.Loss"/>): null for the trainer's configured loss, soft-ce or bce.</param>
+public sealed class TrainerMixupBackend(Trainer trainer, string? loss = null) : IMixupBackend
 {
+    readonly Func<Tensor, Tensor, Tensor>? lossFunction = loss is null ? null : SoftTargetLoss.ByName(loss);
+
     /// <summary>The trainer whose classifier the env trains.</summary>
     public Trainer Trainer { get; } = trainer;
 
@@ -22,7 +26,7 @@ public sealed class TrainerMixupBackend(Trainer trainer) : IMixupBackend
         RMix.Mix(images, targets, saliency, q, lambda, permutation, p);
 
     /// <inheritdoc />
-    public StepResult TrainStep(Tensor inputs, Tensor targets) => Trainer.Step(inputs, targets, inputGradient: true);
+    public StepResult TrainStep(Tensor inputs, Tensor targets) => Trainer.Step(inputs, targets, inputGradient: true, loss: lossFunction);
 
     /// <inheritdoc />
     public Tensor SaliencyFromGradient(Tensor gradient) => Saliency.FromInputGradient(gradient);

@@ -98,16 +98,18 @@ public static class ComparisonPlots
     static string QDistribution(ComparisonResult r, List<ExperimentEntry> entries, string outDir)
     {
         var plt = new Plot();
-        var qs = Mixing.RMix.TopKValues;
+        // K (the number of q values) as recorded in the histories: keys q_0 .. q_{K-1}.
+        int k = Enumerable.Range(0, 1000).TakeWhile(i => r.Cells.Any(c => c.Metrics.History.Any(h => h.Extra?.ContainsKey($"q_{i}") == true))).Count();
+        var qs = Mixing.RMixOptions.TopK(Math.Max(k, 1));
         double width = 0.8 / entries.Count;
         for (int i = 0; i < entries.Count; i++)
         {
             var cells = r.Cells.Where(c => c.Entry == entries[i].Name).ToList();
-            double[] counts = qs.Select((_, k) => cells.Sum(c => c.Metrics.History.Sum(h => h.Extra?.GetValueOrDefault($"q_{k}") ?? 0))).ToArray();
+            double[] counts = qs.Select((_, j) => cells.Sum(c => c.Metrics.History.Sum(h => h.Extra?.GetValueOrDefault($"q_{j}") ?? 0))).ToArray();
             double total = Math.Max(counts.Sum(), 1);
-            var bars = counts.Select((n, k) => new Bar
+            var bars = counts.Select((n, j) => new Bar
             {
-                Position = k + (i - (entries.Count - 1) / 2.0) * width,
+                Position = j + (i - (entries.Count - 1) / 2.0) * width,
                 Value = n / total,
                 Size = width,
                 FillColor = Palette.GetColor(i),
@@ -115,7 +117,7 @@ public static class ComparisonPlots
             var plot = plt.Add.Bars(bars);
             plot.LegendText = entries[i].Name;
         }
-        plt.Axes.Bottom.SetTicks(Enumerable.Range(0, qs.Count).Select(k => (double)k).ToArray(), qs.Select(q => q.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plt.Axes.Bottom.SetTicks(Enumerable.Range(0, qs.Length).Select(j => (double)j).ToArray(), qs.Select(q => q.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plt.Axes.Margins(bottom: 0);
         plt.Title("RL-Mix: distribution of the chosen top-k threshold q (all epochs)");
         plt.XLabel("q");

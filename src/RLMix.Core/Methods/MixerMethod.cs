@@ -38,12 +38,7 @@ public sealed class MixerMethod : ITrainingMethod
         using var scope = NewDisposeScope();
         var saliency = Mixer.NeedsSaliency ? Saliency.Compute(trainer.Model, batch.Inputs, batch.Labels).Saliency : null;
         var mixed = Mixer.Mix(batch, new MixContext(step.NumClasses, step.Generator, saliency));
-        if (loss is null)
-            return trainer.Step(mixed.Inputs, mixed.Targets).Loss.detach().MoveToOuterDisposeScope();
-        trainer.Model.train();
-        var value = loss(trainer.Model.forward(mixed.Inputs), mixed.Targets);
-        trainer.ApplyLoss(value);
-        return value.detach().MoveToOuterDisposeScope();
+        return trainer.Step(mixed.Inputs, mixed.Targets, loss: loss).Loss.detach().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

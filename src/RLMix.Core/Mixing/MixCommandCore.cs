@@ -14,7 +14,9 @@ namespace RLMix.Mixing;
 /// Inputs (B = batch, C channels, H x W pixels, K classes):
 /// <list type="bullet">
 /// <item>all methods: <c>images [B,C,H,W]</c>; <c>labels [B]</c> (integers) with <c>num_classes</c>, or <c>targets [B,K]</c>; <c>permutation [B]</c> (integers in [0, B); repeats allowed).</item>
-/// <item>rmix: <c>saliency [B,H,W]</c> (phi(x) before pooling and normalization), <c>q [B]</c> in [0, 1], <c>lambda</c>, <c>p</c> (patches per side, dividing H and W).</item>
+/// <item>rmix: <c>saliency [B,H,W]</c> (phi(x) before pooling and normalization), <c>q [B]</c> in [0, 1], <c>lambda</c>, <c>p</c> (patches per side, dividing H and W);
+/// with <c>seed</c> (and optional <c>settings</c>, the <c>rmix</c> options) any of <c>p</c>, <c>q</c>, <c>lambda</c>, <c>permutation</c> left out is drawn by
+/// <see cref="RMixSampler"/> in R-Mix's order, as <c>rlmix train --method rmix</c> draws them, and the output echoes all four.</item>
 /// <item>mixup: <c>lambda</c>.</item>
 /// <item>comixup: <c>saliency [B,H,W]</c>, <c>seed</c> (integer), optional <c>settings</c> (the <c>comixup</c> options, snake_case); no <c>permutation</c>.</item>
 /// <item>cutmix: <c>box</c> <c>{ "x0", "y0", "x1", "y1" }</c> (half-open pixels, x along the width), or <c>lambda</c> and <c>seed</c> to draw the standard box.</item>
@@ -57,19 +59,35 @@ public static class MixCommandCore
 
     static string RunRMix(JsonElement root)
     {
-        CheckFields(root, "rmix", [.. CommonFields, "saliency", "q", "lambda", "p"]);
-        var (images, targets, permutation) = ReadCommon(root);
+        CheckFields(root, "rmix", [.. CommonFields, "saliency", "q", "lambda", "p", "seed", "settings"]);
+        bool seeded = root.TryGetProperty("seed", out _);
+        if (!seeded && root.TryGetProperty("settings", out _))
+            throw new UsageException("Field 'settings' (the rmix options) is used only to draw missing fields; give 'seed' too.");
+        var (images, targets, permutation) = ReadCommon(root, permutation: !seeded || root.TryGetProperty("permutation", out _));
         long b = images.shape[0], h = images.shape[2], w = images.shape[3];
         var saliency = ReadTensor(root, "saliency", $"[B, H, W] = [{b}, {h}, {w}]", [b, h, w]);
-        var q = ReadTensor(root, "q", $"[B] = [{b}]", [b]);
-        if (q.lt(0).any().item<bool>() || q.gt(1).any().item<bool>())
+        Tensor? q = seeded && !root.TryGetProperty("q", out _) ? null : ReadTensor(root, "q", $"[B] = [{b}]", [b]);
+        if (q is not null && (q.lt(0).any().item<bool>() || q.gt(1).any().item<bool>()))
             throw new UsageException("Field 'q' must hold values in [0, 1] (the top-k values are linspace(0, 0.99, 10)).");
-        double lambda = ReadLambda(root);
-        long p = ReadInteger(root, "p");
-        if (p < 1 || h % p != 0 || w % p != 0)
-            throw new UsageException($"Field 'p' = {p} must be a positive number of patches per side dividing H = {h} and W = {w}.");
-        var result = RMix.Mix(images, targets, saliency, q, lambda, permutation, (int)p);
-        return Output(result, null, null);
+        double? lambda = seeded && !root.TryGetProperty("lambda", out _) ? null : ReadLambda(root);
+        long? p = seeded && !root.TryGetProperty("p", out _) ? null : ReadInteger(root, "p");
+        if (p is long side && (side < 1 || h % side != 0 || w % side != 0))
+            throw new UsageException($"Field 'p' = {side} must be a positive number of patches per side dividing H = {h} and W = {w}.");
+        if (!seeded)
+            return Output(RMix.Mix(images, targets, saliency, q!, lambda!.Value, permutation, (int)p!.Value), null, null);
+
+        var options = new RMixOptions();
+        if (root.TryGetProperty("settings", out var settings))
+        {
+            try { options = settings.Deserialize<RMixOptions>(Configuration.ConfigFile.JsonOptions) ?? options; }
+            catch (JsonException e) { throw new UsageException($"Field 'settings': {Configuration.ConfigFile.Describe(e)}"); }
+        }
+        var sampler = new RMixSampler(options, "settings");
+        if (p is null && options.Patches.Any(side => h % side != 0 || w % side != 0))
+            throw new UsageException($"Field 'settings.patches' [{string.Join(", ", options.Patches)}] must divide H = {h} and W = {w}.");
+        using var generator = new Generator((ulong)ReadInteger(root, "seed"));
+        var draw = sampler.Draw(b, generator, images.device, q: q, lambda: lambda, permutation: permutation.numel() == 0 ? null : permutation, p: (int?)p);
+        return Output(RMix.Mix(images, targets, saliency, draw.Q, draw.Lambda, draw.Permutation, draw.P), null, null, draw: draw);
     }
 
     static string RunMixup(JsonElement root)
@@ -206,7 +224,7 @@ public static class MixCommandCore
                 throw new UsageException($"Unknown field '{property.Name}' for {method}. Allowed fields: {string.Join(", ", allowed)}.");
     }
 
-    static string Output(MixResult result, CutMixBox? box, double? lambda, Tensor? assignment = null)
+    static string Output(MixResult result, CutMixBox? box, double? lambda, Tensor? assignment = null, RMixDraw? draw = null)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -227,6 +245,13 @@ public static class MixCommandCore
                 writer.WriteNumber("lambda", lambda.Value);
             if (assignment is not null)
                 TensorJson.Write(writer, "assignment", assignment);
+            if (draw is not null)
+            {
+                writer.WriteNumber("p", draw.P);
+                TensorJson.Write(writer, "q", draw.Q);
+                writer.WriteNumber("lambda", draw.Lambda);
+                TensorJson.Write(writer, "permutation", draw.Permutation);
+            }
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

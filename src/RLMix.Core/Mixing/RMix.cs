@@ -7,7 +7,8 @@
 //     are p = 4/2). p must divide H and W. The mixer draws p per batch uniformly from {2, 4}.
 //  3. Each pooled map is normalized to sum 1 per image (eq. 3; pooling and normalizing commute).
 //     A map summing to 0 becomes uniform (all cells tie, so all are top) instead of NaN.
-//  4. q per image (float32), from K = 10 values linspace(0, 0.99) drawn uniformly, or given by a policy.
+//  4. q per image (float32), from K = 10 values linspace(0, 0.99) (RMixOptions.TopK) drawn uniformly, or
+//     given by a policy. The random parts (p, q, lambda, permutation) are drawn by RMixSampler in one order.
 //  5. Threshold = the q-quantile of the image's flattened pooled map with linear interpolation
 //     (torch.quantile's default): sort v_0 <= ... <= v_{n-1}, r = q (n - 1) in float32,
 //     threshold = lerp(v_floor(r), v_ceil(r), r - floor(r)). Batched: one sort, two gathers, one lerp.
@@ -34,9 +35,6 @@ namespace RLMix.Mixing;
 /// <summary>R-Mix (equations 4-7), a pure function of explicit inputs.</summary>
 public static class RMix
 {
-    /// <summary>The K = 10 top-k values linspace(0, 0.99).</summary>
-    public static IReadOnlyList<float> TopKValues { get; } = Enumerable.Range(0, 10).Select(i => (float)(0.99 * i / 9)).ToArray();
-
     /// <summary>
     /// Mixes <paramref name="images"/> <c>[B,C,H,W]</c> with their partners <c>images[permutation]</c>.
     /// <paramref name="targets"/>: one-hot or soft <c>[B,K]</c>; <paramref name="q"/>: float <c>[B]</c>

@@ -37,7 +37,9 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
         }
         catch (JsonException e)
         {
-            var keys = typeof(T).GetProperties().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+            var keys = typeof(T).GetProperties().Select(p =>
+                (p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).FirstOrDefault() as System.Text.Json.Serialization.JsonPropertyNameAttribute)?.Name
+                ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
             throw new UsageException($"Options of method '{method}': {ConfigFile.Describe(e)} Allowed keys: {string.Join(", ", keys)}.");
         }
     }

@@ -87,14 +87,15 @@ public sealed class Trainer : IDisposable
     /// <param name="inputs">Normalized inputs <c>[B, C, H, W]</c> (treated as constants: no gradient flows back into them).</param>
     /// <param name="targets">Soft targets <c>[B, K]</c>.</param>
     /// <param name="inputGradient">Also return d loss / d inputs (RL-Mix's phi(x') comes from it), from the same backward pass.</param>
-    public StepResult Step(Tensor inputs, Tensor targets, bool inputGradient = false)
+    /// <param name="loss">A loss of logits and targets for this step instead of the configured one (a method's own, e.g. <c>"rmix": { "loss": "bce" }</c>).</param>
+    public StepResult Step(Tensor inputs, Tensor targets, bool inputGradient = false, Func<Tensor, Tensor, Tensor>? loss = null)
     {
         using var scope = NewDisposeScope();
         Model.train();
         ClearGradients();
         var x = inputGradient ? inputs.detach().requires_grad_(true) : inputs.detach();
         var logits = Model.forward(x);
-        var value = loss(logits, targets.detach());
+        var value = (loss ?? this.loss)(logits, targets.detach());
         Tensor? grad = null;
         if (BeginUpdate(value))
         {

@@ -63,6 +63,46 @@ public sealed class MixCommandCoreTests
     }
 
     [Fact]
+    public void RMix_WithSeed_DrawsTheMissingFieldsAsRMixMixerDoes()
+    {
+        using var scope = NewDisposeScope();
+        var input = RMixInput();
+        foreach (var f in new[] { "q", "lambda", "permutation", "p" }) input.Remove(f);
+        input["seed"] = 7;
+        input["settings"] = new JsonObject { ["alpha"] = 0.5, ["patches"] = new JsonArray(2, 4) };
+        using var doc = JsonDocument.Parse(Run("rmix", input));
+        var root = doc.RootElement;
+
+        // The mixer of rlmix train --method rmix with the same options and a generator of the same seed.
+        var images = tensor(Enumerable.Range(1, 16).Concat(Enumerable.Range(101, 16)).Select(v => (float)v).ToArray()).view(2, 1, 4, 4);
+        var saliency = tensor(new float[] { 3, 5, 3, 3, 4, 4, 2, 4, 2, 2, 1, 1, 1, 3, 0, 2, 1, 1, 4, 4, 0, 2, 5, 3, 2, 2, 3, 3, 2, 2, 3, 3 }).view(2, 4, 4);
+        var mixer = new RMixMixer(new RMixOptions { Alpha = 0.5, Patches = [2, 4] });
+        var expected = mixer.Mix(new RLMix.Data.Batch(images, tensor(new long[] { 0, 2 })), new MixContext(3, new Generator(7), saliency));
+        var draw = mixer.Sampler.Draw(2, new Generator(7), CPU);
+
+        Assert.Equal(expected.Inputs.data<float>().ToArray(), Data(root, "images"));
+        Assert.Equal(expected.Targets.data<float>().ToArray(), Data(root, "targets"));
+        Assert.Equal(draw.P, root.GetProperty("p").GetInt32());
+        Assert.Equal(draw.Lambda, root.GetProperty("lambda").GetDouble());
+        Assert.Equal(draw.Q.data<float>().ToArray(), Data(root, "q"));
+        Assert.Equal(draw.Permutation.data<long>().Select(v => (float)v).ToArray(), Data(root, "permutation"));
+    }
+
+    [Fact]
+    public void RMix_SettingsWithoutSeed_AndBadSettings_AreUsageErrors()
+    {
+        var input = RMixInput();
+        input["settings"] = new JsonObject { ["alpha"] = 0.5 };
+        Assert.Contains("give 'seed'", Assert.Throws<UsageException>(() => Run("rmix", input)).Message);
+        input.Remove("p");
+        input["seed"] = 1;
+        input["settings"] = new JsonObject { ["patches"] = new JsonArray(3) };
+        Assert.Contains("settings.patches", Assert.Throws<UsageException>(() => Run("rmix", input)).Message);
+        input["settings"] = new JsonObject { ["alpha"] = 0 };
+        Assert.Contains("settings.alpha", Assert.Throws<UsageException>(() => Run("rmix", input)).Message);
+    }
+
+    [Fact]
     public void RMix_AcceptsSoftTargetsInsteadOfLabels()
     {
         var input = RMixInput();

@@ -115,15 +115,43 @@ public sealed class MixerTests
     }
 
     [Fact]
-    public void RMixMixer_DrawsQFromTheTopKValues()
+    public void RMixSampler_DrawsQFromTheTopKValues()
     {
         using var scope = NewDisposeScope();
-        var mixer = new RMixMixer(new RMixOptions());
-        var q = mixer.DrawQ(2000, new Generator(5)).data<float>().ToArray();
-        var counts = RMix.TopKValues.Select(v => q.Count(x => x == v)).ToArray();
+        var sampler = new RMixSampler(new RMixOptions());
+        var q = sampler.Draw(2000, new Generator(5), CPU).Q.data<float>().ToArray();
+        var topK = RMixOptions.TopK(10);
+        var counts = topK.Select(v => q.Count(x => x == v)).ToArray();
         Assert.Equal(2000, counts.Sum());
         Assert.All(counts, n => Assert.InRange(n, 140, 260)); // 200 expected per value
-        Assert.Equal(RMix.TopKValues, new RMixOptions().TopKValues());
+        Assert.Equal(new[] { 0f, 0.11f, 0.22f, 0.33f, 0.44f, 0.55f, 0.66f, 0.77f, 0.88f, 0.99f }, topK);
+        Assert.Equal(new[] { 0f, 0.495f, 0.99f }, new RMixOptions { K = 3 }.TopKValues());
+    }
+
+    [Fact]
+    public void RMixSampler_DrawOrder_IsPThenActionsThenLambdaThenPermutation()
+    {
+        using var scope = NewDisposeScope();
+        var options = new RMixOptions { Patches = [2, 4, 8], Alpha = 0.7 };
+        var draw = new RMixSampler(options).Draw(6, new Generator(21), CPU);
+        // The same calls by hand, in the documented order, on a generator with the same seed.
+        var g = new Generator(21);
+        int p = options.Patches[Sampling.Index(3, g)];
+        var actions = randint(10, [6], dtype: ScalarType.Int64, generator: g);
+        double lambda = Sampling.Beta(0.7, g);
+        var perm = Sampling.Permutation(6, g, CPU);
+        Assert.Equal(p, draw.P);
+        Assert.Equal(actions.data<long>().ToArray(), draw.Actions!.data<long>().ToArray());
+        Assert.Equal(lambda, draw.Lambda);
+        Assert.Equal(perm.data<long>().ToArray(), draw.Permutation.data<long>().ToArray());
+        Assert.Equal(actions.data<long>().Select(i => RMixOptions.TopK(10)[i]).ToArray(), draw.Q.data<float>().ToArray());
+
+        // Given actions draw nothing: lambda and the permutation come next in the stream.
+        var given = new RMixSampler(options).Draw(6, new Generator(21), CPU, actions: tensor(new long[] { 9, 0, 1, 2, 3, 4 }));
+        var h = new Generator(21);
+        Sampling.Index(3, h);
+        Assert.Equal(Sampling.Beta(0.7, h), given.Lambda);
+        Assert.Equal(0.99f, given.Q.data<float>()[0]);
     }
 
     [Theory]

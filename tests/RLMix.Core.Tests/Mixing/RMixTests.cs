@@ -70,7 +70,7 @@ public sealed class RMixTests
         var gen = new Generator(11);
         var values = rand([8, 16], generator: gen);
         values[0] = tensor(new float[] { 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4 }); // ties
-        var q = tensor(RMix.TopKValues.Take(8).ToArray());
+        var q = tensor(RMixOptions.TopK(10).Take(8).ToArray());
         var expected = quantile(values, q, dim: 1).diagonal();
         Assert.True(RMix.Quantile(values, q).allclose(expected, 0, 0));
     }
@@ -139,7 +139,7 @@ public sealed class RMixTests
         var onehot = SoftTargets.OneHot(randint(10, [16], generator: gen), 10);
         var soft = rand([16, 10], generator: gen).softmax(1);
         var saliency = rand([16, 16, 16], generator: gen);
-        var q = tensor(RMix.TopKValues.ToArray()).index_select(0, randint(10, [16], generator: gen));
+        var q = tensor(RMixOptions.TopK(10)).index_select(0, randint(10, [16], generator: gen));
         var perm = randperm(16, generator: gen);
         foreach (var t in new[] { onehot, soft })
         foreach (var p in new[] { 2, 4, 8 })
@@ -167,7 +167,7 @@ public sealed class RMixTests
         var saliency = tied
             ? randint(1, 4, [b, 4, 4], generator: gen).to(ScalarType.Float32).repeat_interleave(8, 1).repeat_interleave(8, 2)
             : rand([b, side, side], generator: gen);
-        var q = tensor(RMix.TopKValues.ToArray()).index_select(0, randint(10, [b], generator: gen));
+        var q = tensor(RMixOptions.TopK(10)).index_select(0, randint(10, [b], generator: gen));
         var perm = randperm(b, generator: gen);
         double lambda = rand([1L], dtype: ScalarType.Float64, generator: gen).item<double>();
 
