@@ -4,7 +4,7 @@ namespace RLMix.Evaluation;
 public sealed record EvalOptions
 {
     /// <summary>
-    /// Number of equal-width confidence bins of the ECE (design.md: 15, as Guo et al. 2017; Co-Mixup's
+    /// Number of equal-width confidence bins of the ECE (15 as Guo et al. 2017; Co-Mixup's
     /// appendix used 10). The value used is recorded in metrics.json as <c>ece_bins</c>. The default value is 15.
     /// </summary>
     public int EceBins { get; init; } = 15;
