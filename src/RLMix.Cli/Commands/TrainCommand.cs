@@ -44,8 +44,8 @@ internal static class TrainCommand
                 config.Method, config.Data.Dataset, config.Model, config.Epochs, config.Seed, config.Device, dir);
             var metrics = ProgressObserver.Run(ctx.Logger, observer =>
                 TrainingRun.Run(config, options, new LogFileOpener(observer, () => ctx.OpenLogFile(Path.Combine(dir, "log.txt"))), ctx.Cancel));
-            ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}%, ECE {Ece:F2}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir:l}/metrics.json",
-                metrics.Top1Error, metrics.Ece, metrics.FgsmError, metrics.SecondsPerEpoch, dir);
+            ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}% (final epoch; best {Best:F2}% at epoch {BestEpoch}), ECE {Ece:F2}% ({Bins} bins), confidence - accuracy {Signed:+0.00;-0.00}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir:l}/metrics.json",
+                metrics.Top1Error, metrics.BestTop1Error, metrics.BestEpoch, metrics.Ece, metrics.EceBins, metrics.ConfidenceMinusAccuracy, metrics.FgsmError, metrics.SecondsPerEpoch, dir);
             return 0;
         }, graceful: true));
         return command;

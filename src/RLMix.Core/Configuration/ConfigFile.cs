@@ -24,7 +24,8 @@ public static class ConfigFile
         AllowTrailingCommas = true,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new MethodSettingsConverter() },
+        // Enums as snake_case names ("threshold": "hard"), as the docs write them.
+        Converters = { new MethodSettingsConverter(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
     /// <summary>Loads a config file; <paramref name="methodNames"/> are the top-level keys treated as method sections.</summary>

@@ -23,6 +23,7 @@ public static class ConfigValidation
         if (c.Data.LimitTrain is { } lt) Positive("limit-train", lt);
         if (c.Data.LimitTest is { } le) Positive("limit-test", le);
         Positive("pad-to", c.Data.PadTo);
+        c.Eval.Validate();
         if (c.Data.CropPadding < 0) throw new UsageException($"data.crop_padding must be 0 or more (got {c.Data.CropPadding}).");
         if (c.Trainer.MaxLr <= 0) throw new UsageException($"trainer.max_lr must be positive (got {c.Trainer.MaxLr}).");
         if (c.Trainer.PctStart is <= 0 or >= 1) throw new UsageException($"trainer.pct_start must be in (0, 1) (got {c.Trainer.PctStart}).");

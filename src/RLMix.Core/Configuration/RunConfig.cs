@@ -30,6 +30,9 @@ public sealed record RunConfig
     /// <summary>Optimizer, schedule and loss.</summary>
     public TrainerOptions Trainer { get; init; } = new();
 
+    /// <summary>Test-time metric settings (ECE bins).</summary>
+    public Evaluation.EvalOptions Eval { get; init; } = new();
+
     /// <summary>Per-method option sections, keyed by method name.</summary>
     public MethodSettings Methods { get; init; } = MethodSettings.Defaults;
 

@@ -10,7 +10,8 @@ namespace RLMix.Evaluation;
 /// </summary>
 /// <remarks>
 /// Bin b (0-based) of n holds confidences in <c>(b/n, (b+1)/n]</c>, as in Guo et al. (2017).
-/// ECE = 100 * sum_b (n_b / N) |acc_b - conf_b|.
+/// ECE = 100 * sum_b (n_b / N) |acc_b - conf_b|; the signed counterpart is
+/// 100 * (mean confidence - accuracy) = 100 * sum_b (n_b / N) (conf_b - acc_b).
 /// </remarks>
 public sealed class ConfidenceBins : IDisposable
 {
@@ -74,6 +75,16 @@ public sealed class ConfidenceBins : IDisposable
         for (var b = 0; b < Bins; b++)
             if (n[b] > 0) ece += n[b] / total * Math.Abs(correct[b] / n[b] - conf[b] / n[b]);
         return 100.0 * ece;
+    }
+
+    /// <summary>
+    /// Mean confidence minus accuracy, in percent: positive means over-confident, negative
+    /// under-confident. Unlike the ECE it has a sign, and it does not depend on the binning.
+    /// </summary>
+    public double ConfidenceMinusAccuracyPercent()
+    {
+        var (n, conf, correct) = Read();
+        return 100.0 * (conf.Sum() - correct.Sum()) / n.Sum();
     }
 
     (double[] N, double[] Conf, double[] Correct) Read()

@@ -34,6 +34,7 @@ public sealed class Evaluator
         ArgumentOutOfRangeException.ThrowIfNegative(fgsmEpsilon);
         this.mean = (float[])mean.Clone();
         this.std = (float[])std.Clone();
+        ArgumentOutOfRangeException.ThrowIfLessThan(eceBins, 1);
         FgsmEpsilon = fgsmEpsilon;
         EceBins = eceBins;
     }
@@ -73,7 +74,7 @@ public sealed class Evaluator
                 }
                 if (bins.Count == 0) throw new ArgumentException("No test samples to evaluate.", nameof(batches));
                 var fgsmError = fgsmWrong is null ? double.NaN : 100.0 * fgsmWrong.item<long>() / bins.Count;
-                return new EvalResult(bins.Top1ErrorPercent(), bins.EcePercent(), fgsmError);
+                return new EvalResult(bins.Top1ErrorPercent(), bins.EcePercent(), fgsmError, bins.ConfidenceMinusAccuracyPercent());
             }
             finally
             {

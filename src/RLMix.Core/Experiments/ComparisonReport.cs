@@ -21,7 +21,9 @@ public static class ComparisonReport
         {
             name = r.Config.Name, dataset = r.Config.Dataset, model = r.Config.Model, epochs = r.Config.Epochs,
             seeds = r.Config.Seeds, baseline = r.Config.BaselineName, rows = r.Rows,
-            cells = r.Cells.Select(c => new { entry = c.Entry, seed = c.Seed, directory = Path.GetRelativePath(outDir, c.Directory), c.Metrics.Top1Error, c.Metrics.Ece, c.Metrics.FgsmError, c.Metrics.SecondsPerEpoch }),
+            cells = r.Cells.Select(c => new { entry = c.Entry, seed = c.Seed, directory = Path.GetRelativePath(outDir, c.Directory), c.Metrics.Top1Error, c.Metrics.Ece, c.Metrics.FgsmError, c.Metrics.SecondsPerEpoch,
+                c.Metrics.BestTop1Error, c.Metrics.BestEpoch, c.Metrics.ConfidenceMinusAccuracy, c.Metrics.EceBins }),
+            final_best_calibration = FinalBestCalibration.Of(r),
         }, new JsonSerializerOptions(ConfigFile.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     }
 
@@ -48,6 +50,7 @@ public static class ComparisonReport
         }
         sb.AppendLine();
         AppendSeedDifferences(sb, r);
+        sb.Append(FinalBestCalibration.Markdown(r));
         sb.AppendLine("Plots: `test-error.png` (test error per epoch), `final-error.png` (final error with error bars)" +
             (r.Cells.Any(cell => cell.Metrics.History.Any(h => h.Extra?.ContainsKey("mean_reward") == true)) ? ", `rl-reward.png`, `rl-q.png` (RL-Mix reward per episode and chosen q)." : "."));
         return sb.ToString();
@@ -55,7 +58,10 @@ public static class ComparisonReport
 
     static string Csv(ComparisonResult r)
     {
-        var sb = new StringBuilder("entry,method,seeds,top1_error_mean,top1_error_std,ece_mean,ece_std,fgsm_error_mean,fgsm_error_std,seconds_per_epoch_mean,time_ratio_to_vanilla,delta_error,delta_low,delta_high,p_value,paired_seeds,paired_delta,paired_low,paired_high,paired_p_value,paired_sd,seeds_to_detect_0_5,paired_differences\n");
+        var sb = new StringBuilder("entry,method,seeds,top1_error_mean,top1_error_std,ece_mean,ece_std,fgsm_error_mean,fgsm_error_std,seconds_per_epoch_mean,time_ratio_to_vanilla,delta_error,delta_low,delta_high,p_value"
+            + ",paired_seeds,paired_delta,paired_low,paired_high,paired_p_value,paired_sd,seeds_to_detect_0_5,paired_differences"
+            + ",best_top1_error_mean,best_top1_error_std,confidence_minus_accuracy_mean,confidence_minus_accuracy_std\n");
+        var extra = FinalBestCalibration.Of(r).ToDictionary(x => x.Entry);
         foreach (var row in r.Rows)
         {
             var w = row.VsBaseline;
@@ -69,6 +75,8 @@ public static class ComparisonReport
                 d?.SeedsToDetect?.ToString(Inv) ?? "",
                 // seed:difference pairs, ';'-separated so the column stays one CSV field
                 d is null ? "" : string.Join(";", d.Differences.Select(x => $"{x.Seed}:{x.Difference.ToString("R", Inv)}")),
+                extra[row.Entry].BestTop1Error.Mean, extra[row.Entry].BestTop1Error.Std,
+                extra[row.Entry].ConfidenceMinusAccuracy?.Mean ?? double.NaN, extra[row.Entry].ConfidenceMinusAccuracy?.Std ?? double.NaN,
             }.Select(o => Convert.ToString(o, Inv))));
         }
         return sb.ToString();

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace RLMix.Mixing;
 
 /// <summary>
-/// CutMix (Yun et al. 2019): one box per batch of area about 1 - lambda, lambda ~ Beta(alpha, alpha),
-/// is pasted from each image's partner; lambda is then corrected to the exact share of pixels kept.
+/// CutMix (Yun et al. 2019): with probability <see cref="CutMixOptions.Prob"/>, one box per batch of area
+/// about 1 - lambda, lambda ~ Beta(alpha, alpha), is pasted from each image's partner; lambda is then
+/// corrected to the exact share of pixels kept.
 /// </summary>
 public sealed class CutMix : IMixer
 {
@@ -26,9 +27,14 @@ public sealed class CutMix : IMixer
     public bool NeedsSaliency => false;
 
     /// <inheritdoc />
-    /// <remarks>Draw order: lambda (unless given), the box centre (column, then row), then the permutation (unless given).</remarks>
+    /// <remarks>
+    /// Draw order: whether to mix (only when 0 &lt; prob &lt; 1), lambda (unless given), the box centre
+    /// (column, then row), then the permutation (unless given). A batch that is not mixed comes back
+    /// with its one-hot labels.
+    /// </remarks>
     public MixResult Mix(Batch batch, MixContext context)
     {
+        if (!Sampling.Chance(options.Prob, context.Generator)) return SoftTargets.Unmixed(batch, context.NumClasses);
         using var scope = NewDisposeScope();
         var inputs = batch.Inputs;
         double lambda = context.Lambda ?? Sampling.Beta(options.Alpha, context.Generator);

@@ -6,7 +6,8 @@ namespace RLMix.Mixing;
 
 /// <summary>
 /// Input Mixup (Zhang et al. 2018): x' = lambda x + (1 - lambda) x_perm and the same for the targets,
-/// lambda ~ Beta(alpha, alpha) once per batch, partner from a random permutation of the batch.
+/// lambda ~ Beta(alpha, alpha) once per batch, partner from a random permutation of the batch; with
+/// probability 1 - <see cref="MixupOptions.Prob"/> the batch is left clean.
 /// </summary>
 public sealed class InputMixup : IMixer
 {
@@ -26,9 +27,13 @@ public sealed class InputMixup : IMixer
     public bool NeedsSaliency => false;
 
     /// <inheritdoc />
-    /// <remarks>Draw order: lambda (unless given), then the permutation (unless given).</remarks>
+    /// <remarks>
+    /// Draw order: whether to mix (only when 0 &lt; prob &lt; 1), lambda (unless given), then the
+    /// permutation (unless given). A batch that is not mixed comes back with its one-hot labels.
+    /// </remarks>
     public MixResult Mix(Batch batch, MixContext context)
     {
+        if (!Sampling.Chance(options.Prob, context.Generator)) return SoftTargets.Unmixed(batch, context.NumClasses);
         using var scope = NewDisposeScope();
         double lambda = context.Lambda ?? Sampling.Beta(options.Alpha, context.Generator);
         var perm = context.Permutation ?? Sampling.Permutation(batch.Inputs.shape[0], context.Generator, batch.Inputs.device);

@@ -25,6 +25,19 @@ public static class Sampling
         return sum > 0 ? g[0] / sum : 0.5;
     }
 
+    /// <summary>
+    /// True with probability <paramref name="probability"/>: one uniform draw u in [0, 1) and u &lt; p, as
+    /// the official CutMix code's <c>r = np.random.rand(1); if r &lt; cutmix_prob</c>. Nothing is drawn
+    /// when p is 0 or 1, so a method gated with p = 1 draws exactly what it drew before the gate existed.
+    /// </summary>
+    public static bool Chance(double probability, Generator generator)
+    {
+        if (probability >= 1) return true;
+        if (probability <= 0) return false;
+        using var scope = NewDisposeScope();
+        return rand([1], dtype: ScalarType.Float64, generator: generator).item<double>() < probability;
+    }
+
     /// <summary>A uniform index in [0, <paramref name="count"/>).</summary>
     public static int Index(int count, Generator generator)
     {

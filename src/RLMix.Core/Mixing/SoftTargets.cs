@@ -1,3 +1,4 @@
+using RLMix.Data;
 using static TorchSharp.torch;
 
 namespace RLMix.Mixing;
@@ -11,4 +12,11 @@ public static class SoftTargets
         using var scope = NewDisposeScope();
         return nn.functional.one_hot(labels.to(ScalarType.Int64), numClasses).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// A batch that a gated mixer (<c>prob</c> &lt; 1) leaves clean: its inputs (a new handle on the same
+    /// storage, owned by the caller's dispose scope) and one-hot targets.
+    /// </summary>
+    public static MixResult Unmixed(Batch batch, int numClasses) =>
+        new(batch.Inputs.alias(), OneHot(batch.Labels, numClasses));
 }

@@ -11,8 +11,28 @@ public sealed record RunMetrics
     public required int TrainSize { get; init; }
     public required int TestSize { get; init; }
     public required string Device { get; init; }
+    /// <summary>Top-1 test error (%) after the final epoch.</summary>
     public required double Top1Error { get; init; }
+
+    /// <summary>
+    /// Lowest top-1 test error (%) over the epochs' evaluations, as the official R-Mix and Co-Mixup
+    /// code report it ("best test epoch"). It is chosen on the test set, so it is optimistic;
+    /// <see cref="Top1Error"/> is the final epoch's.
+    /// </summary>
+    public double BestTop1Error => History.Count == 0 ? Top1Error : History.Min(h => h.TestError);
+
+    /// <summary>The 1-based epoch of <see cref="BestTop1Error"/> (the earliest on ties).</summary>
+    public int BestEpoch => History.Count == 0 ? Epochs : History.MinBy(h => h.TestError)!.Epoch;
+
+    /// <summary>Expected calibration error (%) with <see cref="EceBins"/> equal-width bins.</summary>
     public required double Ece { get; init; }
+
+    /// <summary>Confidence bins of <see cref="Ece"/>. The default value is 15 (every run before the setting existed).</summary>
+    public int EceBins { get; init; } = 15;
+
+    /// <summary>Mean confidence minus accuracy (%) on the clean test set: &gt; 0 over-confident, &lt; 0 under-confident; null in runs written before it was recorded.</summary>
+    public double? ConfidenceMinusAccuracy { get; init; }
+
     public required double FgsmError { get; init; }
     public required double SecondsTotal { get; init; }
     public required double SecondsPerEpoch { get; init; }

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace RLMix.Training;
 
 /// <summary>
-/// Owns a model's SGD optimizer (Nesterov), LR schedule and loss, and performs one training step at
+/// Owns a model's SGD optimizer (Nesterov unless <see cref="TrainerOptions.Nesterov"/> is false), LR schedule and loss, and performs one training step at
 /// a time, so that a plain epoch loop and the RL environment can both drive it batch by batch.
 /// </summary>
 /// <remarks>
@@ -55,7 +55,7 @@ public sealed class Trainer : IDisposable
             : new MultiStepSchedule(options.MaxLr, options.Milestones, options.Gamma, stepsPerEpoch);
         parameters = model.parameters().Concat(extraParameters ?? []).ToArray();
         optimizer = optim.SGD(parameters, schedule.LearningRate(0), momentum: options.Momentum,
-            weight_decay: options.WeightDecay, nesterov: true);
+            weight_decay: options.WeightDecay, nesterov: options.Nesterov);
         ApplySchedule();
     }
 

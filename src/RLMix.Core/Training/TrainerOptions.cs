@@ -27,6 +27,9 @@ public sealed record TrainerOptions
     /// <summary>SGD momentum (Nesterov). The default value is 0.9.</summary>
     public double Momentum { get; init; } = 0.9;
 
+    /// <summary>Nesterov momentum (R-Mix and Co-Mixup); false is plain SGD momentum (the Facebook mixup code that LaMix follows). The default value is true.</summary>
+    public bool Nesterov { get; init; } = true;
+
     /// <summary>Weight decay. The default value is 1e-4.</summary>
     public double WeightDecay { get; init; } = 1e-4;
 

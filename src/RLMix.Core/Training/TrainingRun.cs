@@ -36,7 +36,7 @@ public static class TrainingRun
         var splits = DatasetCatalog.Load(config.Data, Seeds.Derive(config.Seed, "data"));
         var trainLoader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
         var testLoader = DataLoader.ForEvaluation(splits.Test, config.Data, device, trainLoader.Normalization);
-        var evaluator = new Evaluator(trainLoader.Normalization.Mean, trainLoader.Normalization.Std);
+        var evaluator = new Evaluator(trainLoader.Normalization.Mean, trainLoader.Normalization.Std, eceBins: config.Eval.EceBins);
         using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"));
         model.to(device);
         using var method = MethodRegistry.Create(config.Method, config.Methods);
@@ -116,6 +116,7 @@ public static class TrainingRun
             Method = config.Method, Dataset = config.Data.Dataset, Model = config.Model, Seed = config.Seed,
             Epochs = config.Epochs, TrainSize = splits.Train.Count, TestSize = splits.Test.Count, Device = config.Device,
             Top1Error = eval.Top1Error, Ece = eval.Ece, FgsmError = eval.FgsmError,
+            EceBins = evaluator.EceBins, ConfidenceMinusAccuracy = eval.ConfidenceMinusAccuracy,
             SecondsTotal = total, SecondsPerEpoch = total / config.Epochs, SkippedBatches = state.SkippedBatches,
             History = state.History, Versions = VersionInfo.All,
         };

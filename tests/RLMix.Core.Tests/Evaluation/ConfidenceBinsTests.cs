@@ -30,6 +30,38 @@ public sealed class ConfidenceBinsTests
     }
 
     [Fact]
+    public void TenBins_GiveTheHandComputedEce_AndTheSignedGapIgnoresBins()
+    {
+        // 10 bins of width .1 ((b/10, (b+1)/10]), float32 confidences:
+        // .90 correct -> bin 8 (.9f is just below .9); .92 wrong -> bin 9; .50 correct and .45 wrong -> bin 4;
+        // .34 correct -> bin 3.
+        // ECE = 1/5 |1 - .90| + 1/5 |0 - .92| + 2/5 |.5 - .475| + 1/5 |1 - .34| = .02 + .184 + .01 + .132 = .346
+        // Mean confidence (.90 + .92 + .50 + .45 + .34) / 5 = .622, accuracy 3/5 = .6: +2.2 points.
+        using var p = tensor(Probabilities);
+        using var y = tensor(Labels);
+        using var bins = new ConfidenceBins(10);
+        bins.Add(p, y);
+        Assert.Equal(34.6, bins.EcePercent(), 4);
+        Assert.Equal(2.2, bins.ConfidenceMinusAccuracyPercent(), 4);
+        using var fifteen = new ConfidenceBins(15);
+        fifteen.Add(p, y);
+        Assert.Equal(2.2, fifteen.ConfidenceMinusAccuracyPercent(), 4);
+    }
+
+    [Fact]
+    public void UnderConfident_HasANegativeSignedGap()
+    {
+        // Two correct predictions at confidence .6 and .7: accuracy 1, mean confidence .65 -> -35 points;
+        // with one bin the ECE is its absolute value.
+        using var p = tensor(new float[,] { { 0.6f, 0.4f }, { 0.3f, 0.7f } });
+        using var y = tensor(new long[] { 0, 1 });
+        using var bins = new ConfidenceBins(1);
+        bins.Add(p, y);
+        Assert.Equal(-35.0, bins.ConfidenceMinusAccuracyPercent(), 4);
+        Assert.Equal(35.0, bins.EcePercent(), 4);
+    }
+
+    [Fact]
     public void AccumulatingBatches_EqualsOneBatch()
     {
         using var bins = new ConfidenceBins();

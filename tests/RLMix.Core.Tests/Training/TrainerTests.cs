@@ -117,6 +117,21 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void NesterovOff_StepsWithPlainMomentum()
+    {
+        using var model = new TinyLinearModel(4, 3, W0, B0);
+        var options = new TrainerOptions { Schedule = "multistep", MaxLr = 0.1, Nesterov = false };
+        using var trainer = new Trainer(model, options, stepsPerEpoch: 4, epochs: 1);
+        var (x, _) = Batch(new Generator(14));
+        using var before = model.Weight.detach().clone();
+        trainer.ApplyLoss(model.forward(x)[.., 0].sum());
+        // First plain-momentum step: buffer = g, p - lr * buffer (no extra m * buffer as with Nesterov).
+        var grad = cat([x.flatten(1).sum(0, keepdim: true), zeros(2, 4)]);
+        var expected = before - 0.1 * (grad + 1e-4 * before);
+        Assert.True(model.Weight.detach().allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
     public void ExtraParameters_AreOptimizedToo()
     {
         using var model = new TinyLinearModel(4, 3, W0, B0);

@@ -17,6 +17,7 @@ public sealed class CoMixupObjective
     private readonly double[]? compatibility;
     private readonly double[] counts;
     private readonly double[] total;
+    private readonly double[] compatibilityProduct; // v = A o_{-j}
 
     /// <summary>Creates the objective.</summary>
     /// <param name="inputs">m.</param>
@@ -44,6 +45,7 @@ public sealed class CoMixupObjective
         Gamma = gamma;
         counts = new double[outputs * inputs];
         total = new double[inputs];
+        compatibilityProduct = new double[inputs];
     }
 
     /// <summary>m.</summary>
@@ -125,25 +127,46 @@ public sealed class CoMixupObjective
     }
 
     /// <summary>
-    /// Equation 2 with the official thresholding: given o_{-j} = sum_{j' != j} o_{j'} in
-    /// <paramref name="othersCounts"/>, v = A o_{-j}, and the per-input cost added to every cell is
-    /// 2*gamma*v_i when v_i exceeds <paramref name="threshold"/> (tau*n), else 0 (hard), or
-    /// 2*gamma*max(0, v_i - threshold) (soft).
+    /// Equation 2's modular compatibility penalty as the official code computes it. Given
+    /// o_{-j} = sum_{j' != j} o_{j'} in <paramref name="othersCounts"/> and v = A o_{-j}, the cost added
+    /// to every cell of input i is
+    /// <list type="bullet">
+    /// <item><description><see cref="CoMixupThreshold.Hard"/>: 2*gamma * sum_i' A[i,i'] * 1[v_i' &gt; threshold] * o_{-j,i'};</description></item>
+    /// <item><description><see cref="CoMixupThreshold.Soft"/>: 2*gamma * max(0, v_i - threshold).</description></item>
+    /// </list>
+    /// <paramref name="threshold"/> is tau*n.
     /// </summary>
+    /// <remarks>
+    /// The hard form is official <c>match.py</c>'s <c>2 * gamma * ((A @ p &gt; thres).float() * A @ p)</c>:
+    /// Python's <c>*</c> and <c>@</c> share one precedence and associate to the left, so the 0/1 mask
+    /// multiplies A (scaling its columns) before the product with p. With A = I it equals
+    /// 2*gamma*1[v_i &gt; threshold]*v_i. The soft form is parenthesised elementwise in the official
+    /// code and equals the paper's max{tau', v_{-j}} up to a constant per cell.
+    /// </remarks>
     public void ModularPenalty(ReadOnlySpan<double> othersCounts, double threshold, CoMixupThreshold kind, Span<double> penalty)
     {
+        var v = compatibilityProduct.AsSpan(0, Inputs);
         for (var i = 0; i < Inputs; i++)
         {
-            double v;
-            if (compatibility is null) v = othersCounts[i];
-            else
+            if (compatibility is null) { v[i] = othersCounts[i]; continue; }
+            double s = 0;
+            for (var i2 = 0; i2 < Inputs; i2++) s += compatibility[i * Inputs + i2] * othersCounts[i2];
+            v[i] = s;
+        }
+        for (var i = 0; i < Inputs; i++)
+        {
+            if (kind == CoMixupThreshold.Soft)
             {
-                v = 0;
-                for (var i2 = 0; i2 < Inputs; i2++) v += compatibility[i * Inputs + i2] * othersCounts[i2];
+                penalty[i] = v[i] > threshold ? 2 * Gamma * (v[i] - threshold) : 0;
+                continue;
             }
-            penalty[i] = v > threshold
-                ? 2 * Gamma * (kind == CoMixupThreshold.Hard ? v : v - threshold)
-                : 0;
+            double s = 0;
+            for (var i2 = 0; i2 < Inputs; i2++)
+            {
+                if (v[i2] <= threshold) continue; // the mask zeroes column i2 of A
+                s += (compatibility is null ? (i == i2 ? 1 : 0) : compatibility[i * Inputs + i2]) * othersCounts[i2];
+            }
+            penalty[i] = 2 * Gamma * s;
         }
     }
 

@@ -5,10 +5,13 @@ namespace RLMix.Mixing.CoMixup;
 /// <summary>How the compatibility term is clipped in the modular approximation (equation 2).</summary>
 public enum CoMixupThreshold
 {
-    /// <summary>The whole penalty 2*gamma*v_i once v_i exceeds tau*n, else 0 (the official default).</summary>
+    /// <summary>
+    /// The official default (<c>thres_type='hard'</c>), as Python evaluates it: input i costs
+    /// 2*gamma * sum_i' A[i,i'] * 1[v_i' &gt; tau*n] * o_{-j,i'}, with v = A o_{-j}.
+    /// </summary>
     Hard,
 
-    /// <summary>2*gamma*max(0, v_i - tau*n).</summary>
+    /// <summary>2*gamma*max(0, v_i - tau*n): the paper's equation 2, max{tau', v_{-j}}, up to a constant per cell.</summary>
     Soft,
 }
 

@@ -9,8 +9,11 @@
 //     cell counts). The paper only says tau is "normalized".
 //  2. Prior: lambda ~ Dirichlet(alpha*1_m) is drawn once per partition and enters only as the modular
 //     cost -eta*log(lambda_i + 1e-8) added to every cell of input i (not a multinomial over cells).
-//  3. Equation 2's clipping is "hard": input i costs 2*gamma*v_i in every cell once v_i = (A o_{-j})_i
-//     exceeds tau*n, else nothing (the whole value, not max(tau', v_i)). "Soft" is an option.
+//  3. Equation 2's clipping is "hard", computed as the official expression
+//     2 * gamma * ((A @ p > thres).float() * A @ p) evaluates in Python (* and @ share a precedence and
+//     associate left): input i costs 2*gamma * sum_i' A[i,i'] 1[v_i' > tau*n] o_{-j,i'} in every cell,
+//     with v = A o_{-j}; the mask selects columns of A. "Soft", 2*gamma*max(0, v_i - tau*n), is the
+//     paper's max{tau', v} and an option. See NOTES.md ("The hard threshold").
 //  4. Outputs are visited in order j = 1..m' and each sees the already-updated earlier outputs
 //     (Gauss-Seidel), with o_{-j} kept as a running sum of counts.
 //  5. |L| = 3 (Appendix C): in the first outer iteration every cell takes one input. Later, if the

@@ -40,13 +40,85 @@ public sealed class CoMixupObjectiveTests
     [Fact]
     public void ModularPenalty_HardAndSoft_FollowEquation2AsTheOfficialCode()
     {
-        // A = [[1, .5], [.5, 1]], o_{-j} = (4, 2): v = (5, 4). Threshold 4.5, gamma 0.25.
+        // A = [[1, .5], [.5, 1]], p = o_{-j} = (4, 2), threshold 4.5, gamma 0.25, so 2*gamma = 0.5.
+        // v = A p = (4 + 1, 2 + 2) = (5, 4); mask 1[v > 4.5] = (1, 0).
+        // Hard, official 2*gamma*((mask * A) @ p): mask * A scales A's columns = [[1, 0], [.5, 0]],
+        //   (mask * A) @ p = (1*4 + 0*2, .5*4 + 0*2) = (4, 2), times 0.5 = (2.0, 1.0).
+        // Soft, 2*gamma*mask*(v - 4.5) = 0.5 * (0.5, 0) = (0.25, 0).
         var objective = new CoMixupObjective(2, 2, 1, 1, new double[2], new[] { 1, 0.5, 0.5, 1 }, 0, 0.25);
         var penalty = new double[2];
         objective.ModularPenalty(new double[] { 4, 2 }, 4.5, CoMixupThreshold.Hard, penalty);
-        Assert.Equal(new[] { 2 * 0.25 * 5, 0 }, penalty);
+        Assert.Equal(new[] { 2.0, 1.0 }, penalty);
         objective.ModularPenalty(new double[] { 4, 2 }, 4.5, CoMixupThreshold.Soft, penalty);
-        Assert.Equal(new[] { 2 * 0.25 * 0.5, 0 }, penalty);
+        Assert.Equal(new[] { 0.25, 0 }, penalty);
+    }
+
+    [Fact]
+    public void ModularPenalty_Hard_InputsUnderTheThresholdPayForTheColumnsOverIt()
+    {
+        // A = [[1, .2, .1], [.2, 1, .3], [.1, .3, 1]], p = (3, 1, 2), threshold 3, gamma 0.5 (2*gamma = 1).
+        // v = A p = (3 + .2 + .2, .6 + 1 + .6, .3 + .3 + 2) = (3.4, 2.2, 2.6); mask = (1, 0, 0).
+        // Hard: only column 0 survives: (A[0,0]*3, A[1,0]*3, A[2,0]*3) = (3, 0.6, 0.3).
+        // (The per-input reading 2*gamma*mask_i*v_i would give (3.4, 0, 0).)
+        // Soft: (3.4 - 3, 0, 0) = (0.4, 0, 0).
+        var a = new[] { 1, 0.2, 0.1, 0.2, 1, 0.3, 0.1, 0.3, 1 };
+        var objective = new CoMixupObjective(3, 3, 1, 1, new double[3], a, 0, 0.5);
+        var penalty = new double[3];
+        objective.ModularPenalty(new double[] { 3, 1, 2 }, 3, CoMixupThreshold.Hard, penalty);
+        Assert.Equal(3.0, penalty[0], 12);
+        Assert.Equal(0.6, penalty[1], 12);
+        Assert.Equal(0.3, penalty[2], 12);
+        objective.ModularPenalty(new double[] { 3, 1, 2 }, 3, CoMixupThreshold.Soft, penalty);
+        Assert.Equal(0.4, penalty[0], 12);
+        Assert.Equal(0.0, penalty[1], 12);
+        Assert.Equal(0.0, penalty[2], 12);
+    }
+
+    [Fact]
+    public void ModularPenalty_Hard_AtTheThresholdIsNotPenalized_AndWithIdentityEqualsThePerInputValue()
+    {
+        // v = p with A = I (null): (2, 3, 5), threshold 3: the mask is strict (3 > 3 is false), so (0, 0, 2*gamma*5).
+        var objective = new CoMixupObjective(3, 3, 1, 1, new double[3], ReadOnlySpan<double>.Empty, 0, 0.5);
+        var penalty = new double[3];
+        objective.ModularPenalty(new double[] { 2, 3, 5 }, 3, CoMixupThreshold.Hard, penalty);
+        Assert.Equal(new[] { 0, 0, 5.0 }, penalty);
+    }
+
+    [Fact]
+    public void ModularPenalty_Hard_RandomInputs_MatchTheOfficialExpressionEvaluatedStepByStep()
+    {
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var rng = new Random(seed);
+            var m = rng.Next(1, 21);
+            var a = RandomSymmetric(rng, m);
+            var p = Enumerable.Range(0, m).Select(_ => rng.Next(0, 33) / 2.0).ToArray();
+            double gamma = rng.NextDouble(), threshold = rng.NextDouble() * 20;
+
+            // (A @ p > thres).float(), then "* A" (row vector times matrix: column c scaled by mask[c]),
+            // then "@ p", then "2 * gamma *".
+            var mask = new double[m];
+            for (var r = 0; r < m; r++)
+            {
+                double v = 0;
+                for (var c = 0; c < m; c++) v += a[r * m + c] * p[c];
+                mask[r] = v > threshold ? 1 : 0;
+            }
+            var masked = new double[m * m];
+            for (var r = 0; r < m; r++)
+                for (var c = 0; c < m; c++) masked[r * m + c] = mask[c] * a[r * m + c];
+            var expected = new double[m];
+            for (var r = 0; r < m; r++)
+            {
+                double s = 0;
+                for (var c = 0; c < m; c++) s += masked[r * m + c] * p[c];
+                expected[r] = 2 * gamma * s;
+            }
+
+            var penalty = new double[m];
+            new CoMixupObjective(m, m, 1, 1, new double[m], a, 0, gamma).ModularPenalty(p, threshold, CoMixupThreshold.Hard, penalty);
+            for (var i = 0; i < m; i++) Assert.Equal(expected[i], penalty[i], 10);
+        }
     }
 
     private static double[] RandomSymmetric(Random rng, int m)

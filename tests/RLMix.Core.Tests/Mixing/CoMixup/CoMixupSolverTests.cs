@@ -46,6 +46,30 @@ public sealed class CoMixupSolverTests(ITestOutputHelper output)
         Assert.All(f1.Concat(s1), i => Assert.InRange(i, 0, 19));
     }
 
+    [Theory]
+    [InlineData(CoMixupThreshold.Hard, 0, 0)]
+    [InlineData(CoMixupThreshold.Soft, 0, 0)]
+    public void SolvePartition_OneCellPerOutput_TakesTheInputTheOfficialPenaltyMakesCheapest(CoMixupThreshold kind, int output0, int output1)
+    {
+        // m = m' = 2 on a 1x1 grid (n = 1, no smoothness), one outer iteration, one input per cell, eta 0:
+        // each output takes argmin_i c_i + penalty_i given the other output's current input k.
+        // c = (0, 0.15), gamma = 0.1, tau = 0.7, A = [[1, .5], [.5, 1]]; p = o_{-j} = e_k, v = A e_k.
+        // Hard (official, mask on A's columns): k = 0: v = (1, .5), mask (1, 0), penalty 2*0.1*(A[0,0], A[1,0])
+        //   = (0.2, 0.1): costs (0.2, 0.25) -> input 0. k = 1: v = (.5, 1), mask (0, 1), penalty 0.2*(.5, 1)
+        //   = (0.1, 0.2): costs (0.1, 0.35) -> input 0. So output 0 takes input 0 whatever the random
+        //   initialization, and output 1 (seeing k = 0) takes input 0 too.
+        //   (The per-input reading would give k = 0: penalty (0.2, 0), costs (0.2, 0.15) -> input 1.)
+        // Soft: k = 0: penalty 0.2*(0.3, 0) = (0.06, 0): costs (0.06, 0.15) -> 0; k = 1: (0, 0.06): (0, 0.21) -> 0.
+        var options = new CoMixupOptions { Gamma = 0.1, Tau = 0.7, Eta = 0, Iterations = 1, MultiLabel = false, SetResolve = false, Threshold = kind };
+        var solver = new CoMixupSolver(options, 1, 1);
+        for (var seed = 0; seed < 20; seed++)
+        {
+            int[] f = new int[2], s = new int[2];
+            solver.SolvePartition(new[] { 0.0, 0.15 }, new[] { 1, 0.5, 0.5, 1 }, new Random(seed), f, s);
+            Assert.Equal(new[] { output0, output1 }, f);
+        }
+    }
+
     [Fact]
     public void SolvePartition_SingleLabelMode_AssignsOneInputPerCell()
     {
