@@ -34,17 +34,19 @@ public static class OutputDirectory
 
         // Walk down from the root: every existing prefix must be a directory (or a link to one).
         string prefix = Path.GetPathRoot(full) ?? Path.DirectorySeparatorChar.ToString();
+        // Name prefixes the way the user wrote the path: relative to the working directory if it was relative.
+        string As(string p) => Path.IsPathRooted(path) ? p : Path.GetRelativePath(Environment.CurrentDirectory, p);
         for (int i = 0; i < parts.Length; i++)
         {
             prefix = Path.Combine(prefix, parts[i]);
             bool isTarget = i == parts.Length - 1;
             if (Directory.Exists(prefix)) continue;
             if (new FileInfo(prefix).LinkTarget is { } target && !LinkResolves(prefix))
-                throw new UsageException($"{option} '{shown}': '{prefix}' is a symbolic link to '{target}', which does not exist. Create the target directory or choose another path.");
+                throw new UsageException($"{option} '{shown}': '{As(prefix)}' is a symbolic link to '{target}', which does not exist. Create the target directory or choose another path.");
             if (File.Exists(prefix))
                 throw new UsageException(isTarget
                     ? $"{option} '{shown}' is an existing file, not a directory. Choose a directory path."
-                    : $"{option} '{shown}': '{prefix}' is a file, so no directory can be created below it. Choose another path.");
+                    : $"{option} '{shown}': '{As(prefix)}' is a file, so no directory can be created below it. Choose another path.");
             return; // the rest does not exist yet and will be created
         }
     }
