@@ -47,7 +47,6 @@ public sealed class ResumeCheckTests(FinishedRmixRun baseRun) : IClassFixture<Fi
 
     [Theory]
     [InlineData("method: checkpoint has rmix, this run vanilla", "--method", "vanilla")]
-    [InlineData("method: checkpoint has rmix, this run mixup", "--method", "mixup")]
     [InlineData("method: checkpoint has rmix, this run rlmix", "--method", "rlmix")]
     [InlineData("seed: checkpoint has 0, this run 1", "--seed", "1")]
     [InlineData("data.batch_size: checkpoint has 50, this run 25", "--batch-size", "25")]

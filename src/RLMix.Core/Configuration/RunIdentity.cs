@@ -44,7 +44,7 @@ public sealed class RunIdentity
         Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical)));
     }
 
-    /// <summary>The settings, in the order above (a copy is safe to read; do not modify).</summary>
+    /// <summary>The settings, in the order above (read only: the hash is computed once).</summary>
     public JsonObject Settings { get; }
 
     /// <summary>The settings as compact JSON with keys sorted at every level: what <see cref="Hash"/> hashes.</summary>

@@ -60,7 +60,7 @@ public sealed class DirectoryLock : IDisposable
         {
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (InUseCodes.Contains(e.HResult) || File.Exists(holderPath))
+        catch (IOException e) when (InUseCodes.Contains(e.HResult))
         {
             var holder = ReadHolder(holderPath);
             throw new UsageException(
