@@ -47,7 +47,7 @@ public static class TrainingRun
 
         using var trainer = new Trainer(model, config.Trainer, trainLoader.BatchesPerEpoch, config.Epochs, method.ExtraParameters);
         using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "method"), device);
-        var state = new RunState();
+        var state = new RunState(identity);
         var loaded = run.Resume ? CheckpointFile.TryLoadLatest(run.OutDir) : null;
         if (run.Resume) CheckSameRun(run.OutDir, identity, loaded);
         if (loaded != null)
@@ -64,7 +64,7 @@ public static class TrainingRun
         identity.Write(run.OutDir);
         if (run.SaveExamples > 0 && state.Epoch == 1 && state.Batch == 0)
             SaveExamples(run, config, method, model, trainLoader, splits.Train.NumClasses);
-        void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator).Add(RunIdentity.SectionName, identity.ToBytes()));
+        void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator));
 
         observer.Started(config.Epochs, trainLoader.BatchesPerEpoch, state.Epoch, state.Batch);
         while (state.Epoch <= config.Epochs)
@@ -162,21 +162,27 @@ public static class TrainingRun
         var directoryLock = DirectoryLock.Acquire(run.OutDir, "run directory");
         try
         {
-            if (directoryLock.StaleHolder is { } stale)
-                observer.Info($"Took over the lock of {run.OutDir} from a process that ended without releasing it ({stale}).");
-            if (!run.Resume && !run.Overwrite
-                && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || File.Exists(Path.Combine(run.OutDir, CheckpointFile.FileName))))
-                throw new UsageException($"The output directory '{run.OutDir}' holds another run's results. Pass --resume to continue it, --overwrite to replace it, or choose another --out.");
-            if (run.Overwrite)
-                foreach (var f in new[] { "metrics.json", "epochs.csv", RunIdentity.FileName, CheckpointFile.FileName, CheckpointFile.PreviousFileName })
-                    File.Delete(Path.Combine(run.OutDir, f));
-            return directoryLock;
+            ClearForRun(run);
         }
         catch
         {
             directoryLock.Dispose();
             throw;
         }
+        if (directoryLock.StaleHolder is { } stale)
+            observer.Info($"Took over the lock of {run.OutDir} from a process that ended without releasing it ({stale}).");
+        return directoryLock;
+    }
+
+    static void ClearForRun(RunOptions run)
+    {
+        if (Directory.Exists(run.OutDir) && !run.Resume && !run.Overwrite
+            && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || File.Exists(Path.Combine(run.OutDir, CheckpointFile.FileName))))
+            throw new UsageException($"The output directory '{run.OutDir}' holds another run's results. Pass --resume to continue it, --overwrite to replace it, or choose another --out.");
+        if (run.Overwrite)
+            foreach (var f in new[] { "metrics.json", "epochs.csv", CheckpointFile.FileName, CheckpointFile.PreviousFileName })
+                File.Delete(Path.Combine(run.OutDir, f));
+        Directory.CreateDirectory(run.OutDir);
     }
 
     /// <summary>
@@ -216,8 +222,8 @@ public static class TrainingRun
 
     sealed class NullObserver : ITrainingObserver { }
 
-    /// <summary>Loop position and accumulators, saved with the trainer in every checkpoint.</summary>
-    sealed class RunState
+    /// <summary>Loop position and accumulators, saved with the trainer and the run's identity in every checkpoint.</summary>
+    sealed class RunState(RunIdentity identity)
     {
         public int Epoch = 1, Batch, LossCount, SkippedBatches;
         public double LossSum, EpochSeconds;
@@ -227,7 +233,8 @@ public static class TrainingRun
             .Add("run", Write)
             .Add("trainer", trainer.Save)
             .Add("method", method.SaveState)
-            .AddGenerator("method-generator", generator);
+            .AddGenerator("method-generator", generator)
+            .Add(RunIdentity.SectionName, identity.ToBytes());
 
         public void Restore(CheckpointSections s, Trainer trainer, ITrainingMethod method, Generator generator)
         {
