@@ -227,5 +227,5 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
 
     /// <summary>Registers <c>rlmix</c> in the method registry (RLMix.Core cannot reference this assembly).</summary>
     public static void Register() =>
-        MethodRegistry.Register("rlmix", s => new RLMixMethod(s.Get<RLMixOptions>("rlmix")));
+        MethodRegistry.Register<RLMixOptions>("rlmix", o => new RLMixMethod(o));
 }

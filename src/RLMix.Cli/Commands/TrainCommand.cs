@@ -38,6 +38,7 @@ internal static class TrainCommand
             }
             config = config.Validate();
             string dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{config.Method}-{config.Data.Dataset}-seed{config.Seed}");
+            IO.OutputDirectory.Check(dir);
             if (p.GetValue(saveExamples) < 0) throw new Errors.UsageException("--save-examples must be 0 or more.");
             var options = new RunOptions(dir, p.GetValue(resume), p.GetValue(overwrite), p.GetValue(saveExamples));
             ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir:l}",

@@ -1,13 +1,16 @@
 using System.Text.Json;
 using RLMix.Configuration;
+using RLMix.Errors;
+using RLMix.IO;
 using RLMix.Training;
 
 namespace RLMix.Experiments;
 
 /// <summary>
-/// Runs every entry x seed of an <see cref="ExperimentConfig"/> in <c>OUT/ENTRY/seedS</c>, skipping
-/// cells whose metrics.json is already there and resuming interrupted ones from their checkpoint,
-/// then writes results.md, results.csv, results.json and the plots.
+/// Runs every entry x seed of an <see cref="ExperimentConfig"/> in <c>OUT/ENTRY/seedS</c>, reusing cells
+/// that finished under the same configuration and resuming interrupted ones from their checkpoint,
+/// then writes results.md, results.csv, results.json and the plots. The comparison directory is locked
+/// (<see cref="DirectoryLock"/>) for the whole run; each cell's run locks its own directory.
 /// </summary>
 public static class Comparison
 {
@@ -15,30 +18,50 @@ public static class Comparison
     public delegate ITrainingObserver CellStarting(int index, int total, string entry, long seed, bool skipped);
 
     /// <summary>Runs the comparison and writes its reports into <paramref name="outDir"/>.</summary>
-    public static ComparisonResult Run(ExperimentConfig config, string outDir, CellStarting? onCell = null, CancellationToken cancel = default)
+    /// <param name="rerunChanged">Redo the cells whose directories were run with other settings (their directories are emptied first); without it such cells are an error.</param>
+    /// <param name="info">Receives notes (cells being redone, a stale lock taken over).</param>
+    /// <exception cref="UsageException">Some cells were run with other settings (each is named with its first difference), or the directory is locked by another writer.</exception>
+    public static ComparisonResult Run(ExperimentConfig config, string outDir, CellStarting? onCell = null, CancellationToken cancel = default,
+        bool rerunChanged = false, Action<string>? info = null)
     {
-        Directory.CreateDirectory(outDir);
-        // Seed-major: every entry gets its first seed before any gets its second, so an interrupted
-        // comparison already compares every entry.
-        var cells = config.Seeds.SelectMany(s => config.Entries.Select(e => (Entry: e, Seed: s))).ToList();
-        var results = new List<CellResult>();
-        for (int i = 0; i < cells.Count; i++)
+        var cells = ComparisonCell.All(config, outDir);
+        OutputDirectory.Create(outDir);
+        using var directoryLock = DirectoryLock.Acquire(outDir, "comparison directory");
+        if (directoryLock.StaleHolder is { } stale)
+            info?.Invoke($"Took over the lock of {outDir} from a process that ended without releasing it ({stale}).");
+
+        // Every cell is judged before any is trained, so a refused comparison has changed nothing.
+        var statuses = cells.Select(c => c.Status()).ToList();
+        var changed = cells.Where(c => statuses[c.Index].State == CellState.Changed).ToList();
+        if (changed.Count > 0 && !rerunChanged)
+            throw new UsageException(
+                $"{changed.Count} cell(s) in '{outDir}' were run with other settings than the comparison config now gives:{Environment.NewLine}"
+                + string.Concat(changed.Take(20).Select(c => $"  {statuses[c.Index].Change}{Environment.NewLine}"))
+                + (changed.Count > 20 ? $"  ... and {changed.Count - 20} more{Environment.NewLine}" : "")
+                + "Their results would be reported under the new settings. Pass --rerun-changed to redo exactly these cells (their directories are replaced), "
+                + "restore the config, or choose another --out.");
+        foreach (var cell in changed)
         {
-            var (entry, seed) = cells[i];
-            string dir = Path.Combine(outDir, Sanitize(entry.Name), $"seed{seed}");
-            string metricsPath = Path.Combine(dir, "metrics.json");
+            info?.Invoke($"Rerunning {statuses[cell.Index].Change}.");
+            using var cellLock = DirectoryLock.Acquire(cell.Directory, "cell directory");
+            cellLock.DeleteContents();
+        }
+
+        var results = new List<CellResult>();
+        foreach (var cell in cells)
+        {
             RunMetrics metrics;
-            if (File.Exists(metricsPath))
+            if (statuses[cell.Index] is { State: CellState.Finished, Metrics: { } done })
             {
-                onCell?.Invoke(i, cells.Count, entry.Name, seed, skipped: true);
-                metrics = ReadMetrics(metricsPath);
+                onCell?.Invoke(cell.Index, cells.Count, cell.Entry.Name, cell.Seed, skipped: true);
+                metrics = done;
             }
             else
             {
-                var observer = onCell?.Invoke(i, cells.Count, entry.Name, seed, skipped: false);
-                metrics = TrainingRun.Run(config.CellConfig(entry, seed), new RunOptions(dir, Resume: true), observer, cancel);
+                var observer = onCell?.Invoke(cell.Index, cells.Count, cell.Entry.Name, cell.Seed, skipped: false);
+                metrics = TrainingRun.Run(cell.Config, new RunOptions(cell.Directory, Resume: true), observer, cancel);
             }
-            results.Add(new CellResult(entry.Name, seed, dir, metrics));
+            results.Add(new CellResult(cell.Entry.Name, cell.Seed, cell.Directory, metrics));
         }
 
         var summary = ComparisonResult.From(config, results);
@@ -48,9 +71,18 @@ public static class Comparison
     }
 
     /// <summary>Reads a finished cell's metrics.json.</summary>
-    public static RunMetrics ReadMetrics(string path) =>
-        JsonSerializer.Deserialize<RunMetrics>(File.ReadAllText(path), ConfigFile.JsonOptions)
-        ?? throw new Errors.UsageException($"{path} is empty; delete it to rerun the cell.");
-
-    static string Sanitize(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_'));
+    /// <exception cref="DataException">The file is empty, truncated or not metrics; the message names it.</exception>
+    public static RunMetrics ReadMetrics(string path)
+    {
+        string fix = $"Delete the cell's directory {Path.GetDirectoryName(path)} to run the cell again.";
+        try
+        {
+            return JsonSerializer.Deserialize<RunMetrics>(File.ReadAllText(path), ConfigFile.JsonOptions)
+                ?? throw new DataException($"{path} is empty (null). {fix}");
+        }
+        catch (JsonException e)
+        {
+            throw new DataException($"{path} is truncated or corrupt ({ConfigFile.Describe(e)}). {fix}", e);
+        }
+    }
 }

@@ -60,12 +60,31 @@ public sealed record ExperimentConfig
         }
         if (c.Entries.Length == 0) throw new UsageException($"{path}: 'entries' is empty; list at least one method.");
         if (c.Seeds.Length == 0) throw new UsageException($"{path}: 'seeds' is empty.");
-        var dup = c.Entries.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
-        if (dup != null) throw new UsageException($"{path}: two entries are named '{dup.Key}'; entry names must be unique.");
+        c.CheckEntryNames(path);
         if (c.Baseline != null && c.Entries.All(e => e.Name != c.Baseline))
             throw new UsageException($"{path}: baseline '{c.Baseline}' is not an entry. Entries: {string.Join(", ", c.Entries.Select(e => e.Name))}.");
         foreach (var e in c.Entries) c.CellConfig(e, c.Seeds[0]).Validate();
         return c;
+    }
+
+    /// <summary>
+    /// Refuses entry names that are not safe, distinct directory names (<see cref="IO.SafeName"/>): each entry's
+    /// cells live in <c>OUT/NAME</c>, so names must not leave OUT nor share a directory.
+    /// </summary>
+    /// <exception cref="UsageException">Names the entry and the rule it breaks; <paramref name="source"/> names the config.</exception>
+    public void CheckEntryNames(string source)
+    {
+        foreach (var e in Entries)
+            if (IO.SafeName.Problem(e.Name) is { } problem)
+                throw new UsageException($"{source}: entry name '{IO.SafeName.Cut(e.Name ?? "")}' cannot be a directory name: {problem}. Entry names become directories under --out; {IO.SafeName.Rule}.");
+        var dup = Entries.GroupBy(e => IO.SafeName.Key(e.Name)).FirstOrDefault(g => g.Count() > 1);
+        if (dup != null)
+        {
+            var names = dup.Select(e => $"'{e.Name}'").Distinct().ToList();
+            throw new UsageException(names.Count == 1
+                ? $"{source}: two entries are named {names[0]}; entry names must be unique."
+                : $"{source}: entries {string.Join(" and ", names)} differ only in letter case and would share a directory on case-insensitive file systems; rename one.");
+        }
     }
 
     /// <summary>The name of the baseline entry.</summary>

@@ -13,20 +13,15 @@ public static class BuiltInMethods
     /// </summary>
     public static void RegisterAll()
     {
-        MethodRegistry.Register("vanilla", s => { s.Get<VanillaOptions>("vanilla"); return new VanillaMethod(); });
-        MethodRegistry.Register("mixup", s => new MixerMethod(new InputMixup(s.Get<MixupOptions>("mixup"))));
-        MethodRegistry.Register("cutmix", s => new MixerMethod(new CutMix(s.Get<CutMixOptions>("cutmix"))));
-        MethodRegistry.Register("rmix", s =>
+        MethodRegistry.Register<VanillaOptions>("vanilla", _ => new VanillaMethod());
+        MethodRegistry.Register<MixupOptions>("mixup", o => new MixerMethod(new InputMixup(o)));
+        MethodRegistry.Register<CutMixOptions>("cutmix", o => new MixerMethod(new CutMix(o)));
+        MethodRegistry.Register<RMixOptions>("rmix", o => new MixerMethod(new RMixMixer(o), o.Loss));
+        MethodRegistry.Register<LaMixOptions>("lamix", o => new LaMixMethod(o));
+        MethodRegistry.Register<CoMixupOptions>("comixup", o =>
         {
-            var options = s.Get<RMixOptions>("rmix");
-            return new MixerMethod(new RMixMixer(options), options.Loss);
-        });
-        MethodRegistry.Register("lamix", s => new LaMixMethod(s.Get<LaMixOptions>("lamix")));
-        MethodRegistry.Register("comixup", s =>
-        {
-            var options = s.Get<CoMixupOptions>("comixup");
-            options.Validate();
-            return new CoMixupMethod(options);
+            o.Validate();
+            return new CoMixupMethod(o);
         });
     }
 }

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RLMix.Configuration;
+
 namespace RLMix.Training;
 
 /// <summary>
@@ -8,14 +12,41 @@ namespace RLMix.Training;
 public static class MethodRegistry
 {
     static readonly Dictionary<string, Func<MethodSettings, ITrainingMethod>> factories = new(StringComparer.Ordinal);
+    static readonly Dictionary<string, Func<MethodSettings, JsonNode?>> resolvers = new(StringComparer.Ordinal);
 
     static MethodRegistry() => Methods.BuiltInMethods.RegisterAll();
 
     /// <summary>Registered names, sorted.</summary>
     public static IReadOnlyList<string> Names => factories.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Registers (or replaces) a factory.</summary>
-    public static void Register(string name, Func<MethodSettings, ITrainingMethod> factory) => factories[name] = factory;
+    /// <summary>Registers (or replaces) a factory that reads its own options section.</summary>
+    public static void Register(string name, Func<MethodSettings, ITrainingMethod> factory)
+    {
+        factories[name] = factory;
+        resolvers.Remove(name);
+    }
+
+    /// <summary>
+    /// Registers (or replaces) a method whose options section binds to <typeparamref name="TOptions"/>, so that
+    /// <see cref="ResolvedOptions"/> can fill in its defaults (a run's identity then does not depend on
+    /// whether a default was written out).
+    /// </summary>
+    public static void Register<TOptions>(string name, Func<TOptions, ITrainingMethod> factory) where TOptions : new()
+    {
+        factories[name] = s => factory(s.Get<TOptions>(name));
+        resolvers[name] = s => JsonSerializer.SerializeToNode(s.Get<TOptions>(name), ConfigFile.JsonOptions);
+    }
+
+    /// <summary>
+    /// The options of method <paramref name="name"/> as the method will use them: its section bound to its
+    /// options type with every default filled in, or, for a method registered without an options type, the
+    /// section as written (null when there is none).
+    /// </summary>
+    public static JsonNode? ResolvedOptions(string name, MethodSettings settings)
+    {
+        if (resolvers.TryGetValue(name, out var resolve)) return resolve(settings);
+        return settings.Sections.TryGetValue(name, out var section) ? JsonNode.Parse(section.GetRawText()) : null;
+    }
 
     /// <summary>Creates the method <paramref name="name"/>, or throws <see cref="Errors.UsageException"/> naming the allowed values.</summary>
     public static ITrainingMethod Create(string name, MethodSettings settings) =>

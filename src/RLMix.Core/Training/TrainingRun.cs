@@ -30,6 +30,8 @@ public static class TrainingRun
     {
         observer ??= new NullObserver();
         config.Validate();
+        OutputDirectory.Check(run.OutDir);
+        var identity = RunIdentity.Of(config);
         var device = torch.device(config.Device);
 
         // Everything that can fail on bad input happens before the run directory is touched.
@@ -41,12 +43,14 @@ public static class TrainingRun
         model.to(device);
         using var method = MethodRegistry.Create(config.Method, config.Methods);
         method.Attach(model, Seeds.Derive(config.Seed, "method-init"));
-        PrepareDirectory(run);
+        using var directoryLock = PrepareDirectory(run, observer);
 
         using var trainer = new Trainer(model, config.Trainer, trainLoader.BatchesPerEpoch, config.Epochs, method.ExtraParameters);
         using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "method"), device);
-        var state = new RunState();
-        if (run.Resume && CheckpointFile.TryLoadLatest(run.OutDir) is { } loaded)
+        var state = new RunState(identity);
+        var loaded = run.Resume ? CheckpointFile.TryLoadLatest(run.OutDir) : null;
+        if (run.Resume) CheckSameRun(run.OutDir, identity, loaded);
+        if (loaded != null)
         {
             if (loaded.UsedPrevious) observer.Info($"{loaded.Problem} Falling back to the previous checkpoint {loaded.Path}.");
             state.Restore(loaded.Sections, trainer, method, generator);
@@ -57,6 +61,7 @@ public static class TrainingRun
             observer.Info($"--resume: no checkpoint in {run.OutDir}; starting from the beginning.");
         }
         AtomicFile.WriteAllText(Path.Combine(run.OutDir, "config.json"), ConfigFile.Serialize(config));
+        identity.Write(run.OutDir);
         if (run.SaveExamples > 0 && state.Epoch == 1 && state.Batch == 0)
             SaveExamples(run, config, method, model, trainLoader, splits.Train.NumClasses);
         void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator));
@@ -151,7 +156,26 @@ public static class TrainingRun
         ExampleGrid.Save(Path.Combine(run.OutDir, "examples.png"), mixed.Inputs[..n], mixed.Targets[..n], loader.Normalization.Mean, loader.Normalization.Std);
     }
 
-    static void PrepareDirectory(RunOptions run)
+    /// <summary>Creates and locks the run directory, then checks it may be written as <paramref name="run"/> asks.</summary>
+    static DirectoryLock PrepareDirectory(RunOptions run, ITrainingObserver observer)
+    {
+        OutputDirectory.Create(run.OutDir);
+        var directoryLock = DirectoryLock.Acquire(run.OutDir, "run directory");
+        try
+        {
+            ClearForRun(run);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+        if (directoryLock.StaleHolder is { } stale)
+            observer.Info($"Took over the lock of {run.OutDir} from a process that ended without releasing it ({stale}).");
+        return directoryLock;
+    }
+
+    static void ClearForRun(RunOptions run)
     {
         if (Directory.Exists(run.OutDir) && !run.Resume && !run.Overwrite
             && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || File.Exists(Path.Combine(run.OutDir, CheckpointFile.FileName))))
@@ -160,6 +184,33 @@ public static class TrainingRun
             foreach (var f in new[] { "metrics.json", "epochs.csv", CheckpointFile.FileName, CheckpointFile.PreviousFileName })
                 File.Delete(Path.Combine(run.OutDir, f));
         Directory.CreateDirectory(run.OutDir);
+    }
+
+    /// <summary>
+    /// Refuses to continue a run (from its checkpoint, or a finished one) whose recorded identity differs from
+    /// <paramref name="identity"/>: the result would mix two configurations under one label.
+    /// </summary>
+    static void CheckSameRun(string dir, RunIdentity identity, CheckpointLoad? loaded)
+    {
+        bool finished = File.Exists(Path.Combine(dir, "metrics.json"));
+        if (loaded == null && !finished) return; // nothing to continue: the run starts afresh
+        RunIdentity? stored;
+        string holder;
+        if (loaded != null && loaded.Sections.Contains(RunIdentity.SectionName))
+        {
+            stored = RunIdentity.Parse(System.Text.Encoding.UTF8.GetString(loaded.Sections.Get(RunIdentity.SectionName)), loaded.Path);
+            holder = "checkpoint has";
+        }
+        else
+        {
+            stored = RunIdentity.Read(dir);
+            holder = loaded != null ? "checkpoint has" : "finished run has";
+        }
+        if (stored == null)
+            throw new UsageException($"Cannot resume '{dir}': it records no configuration (no {RunIdentity.FileName} or config.json), so it cannot be checked against this run's. Pass --overwrite to start over, or choose another --out.");
+        if (identity.FirstDifference(stored) is { } d)
+            throw new UsageException($"Cannot resume '{dir}': it was trained with other settings than this run ({d.Describe(holder, "this run")}). "
+                + $"Continuing it would mix two configurations under one label. Resume with the run's own settings (see {Path.Combine(dir, "config.json")}), pass --overwrite to start over, or choose another --out.");
     }
 
     static void WriteEpochsCsv(string path, IReadOnlyList<EpochRecord> history)
@@ -172,8 +223,8 @@ public static class TrainingRun
 
     sealed class NullObserver : ITrainingObserver { }
 
-    /// <summary>Loop position and accumulators, saved with the trainer in every checkpoint.</summary>
-    sealed class RunState
+    /// <summary>Loop position and accumulators, saved with the trainer and the run's identity in every checkpoint.</summary>
+    sealed class RunState(RunIdentity identity)
     {
         public int Epoch = 1, Batch, LossCount, SkippedBatches;
         public double LossSum, EpochSeconds;
@@ -183,7 +234,8 @@ public static class TrainingRun
             .Add("run", Write)
             .Add("trainer", trainer.Save)
             .Add("method", method.SaveState)
-            .AddGenerator("method-generator", generator);
+            .AddGenerator("method-generator", generator)
+            .Add(RunIdentity.SectionName, identity.ToBytes());
 
         public void Restore(CheckpointSections s, Trainer trainer, ITrainingMethod method, Generator generator)
         {

@@ -1,0 +1,66 @@
+using RLMix.Configuration;
+using RLMix.Training;
+
+namespace RLMix.Experiments;
+
+/// <summary>
+/// One entry x seed of a comparison: its place in the run order, its directory <c>OUT/ENTRY/seedS</c>, the
+/// run configuration the comparison config gives it and that configuration's <see cref="RunIdentity"/>.
+/// A cell's directory is reused (finished) or continued (checkpoint) only under an equal identity.
+/// </summary>
+/// <param name="Index">0-based position in the run order (seed-major: every entry gets its first seed before any gets its second).</param>
+public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed, string Directory, RunConfig Config, RunIdentity Identity)
+{
+    /// <summary>The label used in messages, e.g. <c>rmix/seed0</c>.</summary>
+    public string Label => $"{Entry.Name}/seed{Seed}";
+
+    /// <summary>Every cell of <paramref name="config"/> under <paramref name="outDir"/>, in run order.</summary>
+    /// <exception cref="Errors.UsageException">An entry name is not a safe directory name, or an entry's options are invalid.</exception>
+    public static IReadOnlyList<ComparisonCell> All(ExperimentConfig config, string outDir)
+    {
+        config.CheckEntryNames("the comparison config");
+        var cells = new List<ComparisonCell>();
+        foreach (var seed in config.Seeds)
+            foreach (var entry in config.Entries)
+            {
+                var run = config.CellConfig(entry, seed);
+                cells.Add(new ComparisonCell(cells.Count, entry, seed, Path.Combine(outDir, entry.Name, $"seed{seed}"), run, RunIdentity.Of(run)));
+            }
+        return cells;
+    }
+
+    /// <summary>What the cell's directory holds, judged against <see cref="Identity"/>.</summary>
+    /// <exception cref="Errors.DataException">The recorded identity or a finished cell's metrics.json is damaged; the message names the file.</exception>
+    public CellStatus Status()
+    {
+        string metricsPath = Path.Combine(Directory, "metrics.json");
+        bool finished = File.Exists(metricsPath);
+        bool started = finished || File.Exists(Path.Combine(Directory, CheckpointFile.FileName)) || File.Exists(Path.Combine(Directory, CheckpointFile.PreviousFileName));
+        if (!started) return new CellStatus(CellState.New);
+        var stored = RunIdentity.Read(Directory);
+        if (stored == null)
+            return new CellStatus(CellState.Changed, Change: $"{Label}: its directory records no configuration (no {RunIdentity.FileName} or config.json)");
+        if (Identity.FirstDifference(stored) is { } d)
+            return new CellStatus(CellState.Changed, Change: $"{Label}: {d.Describe("the cell has", "the config now gives")}");
+        return finished ? new CellStatus(CellState.Finished, Comparison.ReadMetrics(metricsPath)) : new CellStatus(CellState.Interrupted);
+    }
+}
+
+/// <summary>The state of a comparison cell's directory.</summary>
+public enum CellState
+{
+    /// <summary>Nothing run yet.</summary>
+    New,
+
+    /// <summary>Started under the same identity and interrupted: it resumes from its checkpoint.</summary>
+    Interrupted,
+
+    /// <summary>Finished under the same identity: its metrics are reused.</summary>
+    Finished,
+
+    /// <summary>Run under another identity (or an unknown one): it must be rerun, never reused.</summary>
+    Changed,
+}
+
+/// <summary>A cell's state, with its metrics when <see cref="CellState.Finished"/> and the first difference when <see cref="CellState.Changed"/>.</summary>
+public sealed record CellStatus(CellState State, RunMetrics? Metrics = null, string? Change = null);
