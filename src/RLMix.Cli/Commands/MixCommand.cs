@@ -21,7 +21,7 @@ internal static class MixCommand
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             string inPath = p.GetValue(input)!, outPath = p.GetValue(output)!;
-            if (!File.Exists(inPath)) throw new UsageException($"--input: file '{inPath}' not found.");
+            if (!File.Exists(inPath)) throw new UsageException($"--input: file '{Errors.Echo.Of(inPath)}' not found.");
             AtomicFile.WriteAllText(outPath, MixCommandCore.RunText(p.GetValue(method)!, File.ReadAllText(inPath), $"--input '{inPath}'"));
             ctx.Logger.LogInformation("Wrote {Path:l}", outPath);
             return 0;
