@@ -128,7 +128,7 @@ public static class RewardRegistry
         }
         catch (Exception e) when (e is not RLMixException && IsPlugin(reward))
         {
-            throw new UsageException($"{Describe(reward)} threw in Compute: {e.GetType().Name}: {Echo.Of(e.Message, 300)} Fix the plug-in (run with --verbose for its stack trace).", e);
+            throw new UsageException($"{Describe(reward)} threw in Compute: {e.GetType().Name}: {Echo.Of(e.Message, 300).TrimEnd('.')}. Fix the plug-in (run with --verbose for its stack trace).", e);
         }
         Validate(reward, value, batchSize);
         return value;
