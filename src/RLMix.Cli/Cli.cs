@@ -25,7 +25,7 @@ internal static class Cli
 
     public static readonly Option<double> GracePeriod = new("--grace-period")
     {
-        Description = $"Seconds to wait after Ctrl-C/SIGTERM for the current batch to finish and the checkpoint to be written; after that the process exits (143/130) keeping the last checkpoint (default {DefaultGraceSeconds}).",
+        Description = $"Seconds to wait after Ctrl-C/SIGTERM for the current batch to finish and the checkpoint to be written; after that the process exits (143/130) keeping the last checkpoint.",
         Recursive = true,
         DefaultValueFactory = _ => DefaultGraceSeconds,
     };

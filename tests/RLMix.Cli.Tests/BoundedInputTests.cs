@@ -64,6 +64,18 @@ public sealed class BoundedInputTests : IDisposable
         AssertCleanUsageError(RlmixProcess.Run(dir, "mix", "--method", "rmix", "--input", "in.json", "--output", "out.json"), "[2, 1, 0, 0]");
     }
 
+    [Theory]
+    [InlineData("no/such/dir/out.json")]
+    [InlineData(".")]
+    public void Mix_AnOutputThatCannotBeWritten_IsExit2NamingIt(string output)
+    {
+        File.WriteAllText(Path.Combine(dir, "in.json"), """
+            { "images": { "shape": [2, 1, 1, 2], "data": [1, 2, 3, 4] }, "labels": { "shape": [2], "data": [0, 1] }, "num_classes": 2,
+              "permutation": { "shape": [2], "data": [1, 0] }, "lambda": 0.5 }
+            """);
+        AssertCleanUsageError(RlmixProcess.Run(dir, "mix", "--method", "mixup", "--input", "in.json", "--output", output), $"--output '{output}'");
+    }
+
     [Fact]
     public void Train_Overwrite_LeavesOnlyTheNewRunsLinesInLogTxt()
     {

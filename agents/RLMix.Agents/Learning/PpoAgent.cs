@@ -42,7 +42,7 @@ public sealed class PpoAgent : IDisposable
     PpoAgent(PpoOptions options, AgentSpec spec, long seed)
     {
         options.Validate();
-        AgentSizes.Validate(spec, options, "Agent");
+        AgentSizes.Validate(spec, options, "PPO agent");
         Options = options;
         Spec = spec;
         Seed = seed;
