@@ -86,4 +86,19 @@ public sealed class BoundedInputTests : IDisposable
         var log = File.ReadAllLines(Path.Combine(dir, "run", "log.txt"));
         Assert.Single(log, l => l.Contains("rlmix train:"));
     }
+
+    [Fact]
+    public void AgentTrain_Overwrite_RemovesTheOldRunsTensorBoardFilesAndLogLines()
+    {
+        string[] args = ["agent", "train", "--dataset", "synthetic", "--limit-train", "40", "--batch-size", "20", "--max-batches", "1", "--episodes", "1", "--out", "agent"];
+        Assert.Equal(0, RlmixProcess.Run(dir, args).ExitCode);
+        string old = Path.Combine(dir, "agent", "tb", "events.out.tfevents.0.old-run");
+        File.WriteAllText(old, "an earlier run's events");
+
+        var second = RlmixProcess.Run(dir, [.. args, "--overwrite"]);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.False(File.Exists(old));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "agent", "tb")));
+        Assert.Single(File.ReadAllLines(Path.Combine(dir, "agent", "log.txt")), l => l.Contains("rlmix agent train:"));
+    }
 }
