@@ -25,9 +25,11 @@ public interface ITrainingMethod : IDisposable
     /// <summary>
     /// Called once with the model before the <see cref="Trainer"/> is built and before
     /// <see cref="ExtraParameters"/> is read, so that a method can size its own layers from the model
-    /// (LaMix's head needs <see cref="ClassifierModel.FeatureDim"/>). The default does nothing.
+    /// (LaMix's head needs <see cref="ClassifierModel.FeatureDim"/>). Layers the method creates are
+    /// initialized from <paramref name="initSeed"/> (never from torch's process-wide generator).
+    /// The default does nothing.
     /// </summary>
-    void Attach(ClassifierModel model) { }
+    void Attach(ClassifierModel model, long initSeed) { }
 
     /// <summary>The mixer the method applies, for showing examples (<c>--save-examples</c>); null when it mixes nothing or its own way.</summary>
     Mixing.IMixer? Mixer => null;
