@@ -94,6 +94,14 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public void Mix_AHugeCoMixupPartition_IsAUsageErrorBeforeTheSolverAllocates()
+    {
+        var json = """{ "images": { "shape": [1, 1, 4, 4], "data": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0] }, "labels": { "shape": [1], "data": [0] }, "num_classes": 2, "seed": 1, "saliency": { "shape": [1, 4, 4], "data": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0] }, "settings": { "partition_size": 1000000000 } }""";
+        var e = Assert.Throws<UsageException>(() => MixCommandCore.RunText("comixup", json));
+        Assert.Contains("'partition-size' is 1000000000", e.Message);
+    }
+
+    [Fact]
     public void Mix_AHugeMethodName_IsEchoedCut()
     {
         var e = Assert.Throws<UsageException>(() => MixCommandCore.RunText(new string('q', 1_000_000), "{}"));
