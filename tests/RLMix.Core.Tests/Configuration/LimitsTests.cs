@@ -65,6 +65,19 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public void ComparisonConfig_ADuplicateKey_IsAUsageErrorNamingTheKey()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rlmix-dup-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{ "seeds": [0], "seeds": [1, 2], "entries": [ { "name": "v", "method": "vanilla" } ] }""");
+        try
+        {
+            var e = Assert.Throws<UsageException>(() => RLMix.Experiments.ExperimentConfig.Load(path));
+            Assert.Contains("duplicate key 'seeds'", e.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void Validate_AHugeMethodName_IsEchoedCut()
     {
         var e = Assert.Throws<UsageException>(() => (new RunConfig { Method = new string('m', 5_000_000) }).Validate());
