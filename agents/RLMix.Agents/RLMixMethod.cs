@@ -128,7 +128,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         {
             if (options.Policy == "online") agent = PpoAgent.Create(spec, OnlinePpo(step.TotalSteps), seed: randint(0, int.MaxValue, [1], generator: step.Generator, dtype: int64).item<long>());
             else if (options.Policy.StartsWith("learned:", StringComparison.Ordinal)) agent = PpoAgent.Load(options.Policy["learned:".Length..]);
-            else throw new UsageException($"Unknown rlmix.policy '{options.Policy}'. Allowed values: online, random, fixed:Q, learned:DIR.");
+            else throw new UsageException($"Unknown rlmix.policy '{Echo.Of(options.Policy)}'. Allowed values: online, random, fixed:Q, learned:DIR.");
         }
         agent.Spec.EnsureFits(spec, anyBatchSize: agent.Options.Network == "per-image", options.Policy);
     }
@@ -148,11 +148,11 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     long FixedIndex(string policy)
     {
         if (!double.TryParse(policy["fixed:".Length..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q))
-            throw new UsageException($"rlmix.policy '{policy}': Q must be a number, e.g. fixed:0.55.");
+            throw new UsageException($"rlmix.policy '{Echo.Of(policy)}': Q must be a number, e.g. fixed:0.55.");
         var values = sampler.TopKValues;
         int index = Enumerable.Range(0, values.Count).MinBy(i => Math.Abs(values[i] - q));
         if (Math.Abs(values[index] - q) > 1e-3)
-            throw new UsageException($"rlmix.policy '{policy}': Q must be one of the top-k values {string.Join(", ", values.Select(v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))}.");
+            throw new UsageException($"rlmix.policy '{Echo.Of(policy)}': Q must be one of the top-k values {string.Join(", ", values.Select(v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))}.");
         return index;
     }
 

@@ -54,7 +54,7 @@ public sealed record RLMixOptions
         {
             "sb3" => PpoOptions.Default,
             "paper" => PpoOptions.Paper,
-            _ => throw new UsageException($"rlmix.preset must be sb3 or paper; got '{Preset}'."),
+            _ => throw new UsageException($"rlmix.preset must be sb3 or paper; got '{Echo.Of(Preset)}'."),
         };
         var o = basis with
         {

@@ -20,6 +20,19 @@ internal static class Cli
 {
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print debug logs and stack traces of unexpected errors.", Recursive = true };
 
+    /// <summary>The default of <see cref="GracePeriod"/>, in seconds.</summary>
+    public const double DefaultGraceSeconds = 30;
+
+    public static readonly Option<double> GracePeriod = new("--grace-period")
+    {
+        Description = $"Seconds to wait after Ctrl-C/SIGTERM for the current batch to finish and the checkpoint to be written; after that the process exits (143/130) keeping the last checkpoint.",
+        Recursive = true,
+        DefaultValueFactory = _ => DefaultGraceSeconds,
+    };
+
+    /// <summary>Longest error message printed: a net under <see cref="Errors.Echo"/>, which cuts each echoed value.</summary>
+    const int MaxMessageLength = 4000;
+
     /// <summary>The services a command body gets.</summary>
     public sealed record Context(Microsoft.Extensions.Logging.ILogger Logger, CancellationToken Cancel, Action<string> OpenLogFile);
 
@@ -27,6 +40,12 @@ internal static class Cli
     public static int Run(ParseResult parse, Func<Context, int> body, bool graceful = false)
     {
         bool verbose = parse.GetValue(Verbose);
+        double grace = parse.GetValue(GracePeriod);
+        if (!(grace >= 0 && grace <= 86_400))
+        {
+            System.Console.Error.WriteLine($"error: --grace-period must be between 0 and 86400 seconds (got {grace}).");
+            return 2;
+        }
         // Redirected output (CI, files): no wrapping at Spectre's default 80 columns.
         if (System.Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
         using var logFile = new RunLogFile();
@@ -44,10 +63,11 @@ internal static class Cli
         using var cts = new CancellationTokenSource();
         int signalExit = 0;
         // First signal: finish the batch and checkpoint; a second one ends the process at once.
-        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = !cts.IsCancellationRequested; signalExit = 130; Interrupt(cts, logger); };
+        using var stop = new GracefulStop(cts, logger, TimeSpan.FromSeconds(grace));
+        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = !cts.IsCancellationRequested; signalExit = 130; stop.Request(130); };
         if (graceful) System.Console.CancelKeyPress += onCtrlC;
         using var onTerm = graceful
-            ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = !cts.IsCancellationRequested; signalExit = 143; Interrupt(cts, logger); })
+            ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = !cts.IsCancellationRequested; signalExit = 143; stop.Request(143); })
             : null;
         try
         {
@@ -55,7 +75,7 @@ internal static class Cli
         }
         catch (RLMixException e)
         {
-            logger.LogError("{Message:l}", e.Message);
+            logger.LogError("{Message:l}", Shorten(e.Message));
             if (verbose) logger.LogDebug(e, "Details");
             return e.ExitCode;
         }
@@ -69,23 +89,28 @@ internal static class Cli
             logger.LogError("{Message:l}", e.Message);
             return 1;
         }
+        catch (IOException e) when (!verbose)
+        {
+            // A full disk or an unwritable output: the message names the file.
+            logger.LogError("I/O error: {Message:l}", Shorten(FirstLine(e.Message)));
+            return 1;
+        }
         catch (Exception e)
         {
             if (verbose) logger.LogError(e, "Unexpected error: {Message}", e.Message);
-            else logger.LogError("Unexpected error: {Type}: {Message} (run with --verbose for the stack trace)", e.GetType().Name, e.Message);
+            // libtorch's messages carry C++ frames after the first line: those are for --verbose.
+            else logger.LogError("Unexpected error: {Type}: {Message} (run with --verbose for the stack trace)", e.GetType().Name, Shorten(FirstLine(e.Message)));
             return 1;
         }
         finally
         {
+            stop.Finished();
             if (graceful) System.Console.CancelKeyPress -= onCtrlC;
             Log.CloseAndFlush();
         }
     }
 
-    static void Interrupt(CancellationTokenSource cts, Microsoft.Extensions.Logging.ILogger logger)
-    {
-        if (cts.IsCancellationRequested) return;
-        logger.LogWarning("Stopping after the current batch and writing a checkpoint...");
-        cts.Cancel();
-    }
+    static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
+
+    static string Shorten(string message) => message.Length <= MaxMessageLength ? message : Errors.Echo.Of(message, MaxMessageLength);
 }

@@ -9,6 +9,7 @@ internal static class Program
     {
         var root = new RootCommand("RLMix: saliency-guided mixup and RL-learned mixup policies on TorchSharp.");
         root.Add(Cli.Verbose);
+        root.Add(Cli.GracePeriod);
         root.Add(TrainCommand.Create());
         root.Add(CompareCommand.Create());
         root.Add(BenchCommand.Create());

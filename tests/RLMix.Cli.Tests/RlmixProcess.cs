@@ -16,6 +16,13 @@ internal static class RlmixProcess
         return psi;
     }
 
+    /// <summary>Sends SIGTERM to <paramref name="p"/>, as a scheduler or `kill` would.</summary>
+    public static void Terminate(Process p)
+    {
+        using var kill = Process.Start("kill", ["-TERM", p.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     public static Result Run(string workDir, params string[] args)
     {
         using var p = Process.Start(StartInfo(workDir, args))!;

@@ -26,3 +26,51 @@ public sealed class NanReward : IRewardFunction
 
     public Tensor Compute(RewardContext context) => tensor(float.NaN);
 }
+
+/// <summary>A broken plugin reward: throws in Compute.</summary>
+public sealed class ThrowingReward : IRewardFunction
+{
+    public string Name => "throwing";
+
+    public Tensor Compute(RewardContext context) => throw new InvalidOperationException("sample failure in Compute");
+}
+
+/// <summary>A broken plugin reward: keeps the tensor it returned the first time and returns it again (the env disposed it).</summary>
+public sealed class CachedReward : IRewardFunction
+{
+    Tensor? cached;
+
+    public string Name => "cached";
+
+    public Tensor Compute(RewardContext context) => cached ??= tensor(1f);
+}
+
+/// <summary>An open generic reward type: not a candidate (it cannot be created without a type argument).</summary>
+public sealed class OpenGenericReward<T> : IRewardFunction
+{
+    public string Name => "open-generic";
+
+    public Tensor Compute(RewardContext context) => tensor(0f);
+}
+
+/// <summary>
+/// A plugin reward that hangs (a stuck I/O call, a deadlock) from its Nth call on: N is the
+/// environment variable RLMIX_SAMPLE_HANG_AT (default 3). Prints "hanging" to stderr when it does.
+/// </summary>
+public sealed class HangingReward : IRewardFunction
+{
+    int calls;
+
+    public string Name => "hanging";
+
+    public Tensor Compute(RewardContext context)
+    {
+        int hangAt = int.TryParse(Environment.GetEnvironmentVariable("RLMIX_SAMPLE_HANG_AT"), out var n) ? n : 3;
+        if (++calls >= hangAt)
+        {
+            Console.Error.WriteLine("hanging");
+            Thread.Sleep(Timeout.Infinite);
+        }
+        return context.Q.mean();
+    }
+}

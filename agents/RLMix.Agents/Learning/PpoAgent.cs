@@ -42,6 +42,7 @@ public sealed class PpoAgent : IDisposable
     PpoAgent(PpoOptions options, AgentSpec spec, long seed)
     {
         options.Validate();
+        AgentSizes.Validate(spec, options, "PPO agent");
         Options = options;
         Spec = spec;
         Seed = seed;
@@ -223,6 +224,7 @@ public sealed class PpoAgent : IDisposable
         }
         if (description.Format != Format)
             throw new UsageException($"'{jsonPath}' has format '{description.Format}'; this version reads '{Format}'.");
+        AgentSizes.Validate(description.Spec, description.Options, $"'{jsonPath}' is damaged or was edited (train the agent again)");
 
         var agent = new PpoAgent(description.Options, description.Spec, description.Seed)
         {

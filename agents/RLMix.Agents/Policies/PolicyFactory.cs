@@ -17,7 +17,7 @@ public static class PolicyFactory
         if (spec.StartsWith("fixed:", StringComparison.Ordinal))
         {
             if (!double.TryParse(spec["fixed:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out var q))
-                throw new UsageException($"Policy '{spec}': Q must be a number, e.g. fixed:0.55.");
+                throw new UsageException($"Policy '{Echo.Of(spec)}': Q must be a number, e.g. fixed:0.55.");
             return new FixedPolicy(q, md.Nvec.Count, (int)md.Nvec[0]);
         }
         if (spec.StartsWith("learned:", StringComparison.Ordinal))
@@ -26,6 +26,6 @@ public static class PolicyFactory
             var agent = PpoAgent.Load(directory, observationSpace, actionSpace);
             return new LearnedPolicy(agent, deterministic: true, seed, spec);
         }
-        throw new UsageException($"Unknown policy '{spec}'. Allowed values: random, fixed:Q (e.g. fixed:0.55), learned:DIR.");
+        throw new UsageException($"Unknown policy '{Echo.Of(spec)}'. Allowed values: random, fixed:Q (e.g. fixed:0.55), learned:DIR.");
     }
 }

@@ -33,8 +33,7 @@ public static class RLMixStep
 
         var context = new RewardContext(cleanSaliency, mixedSaliency, cleanLogits, step.Logits.detach(), batch.Labels,
             mixed.Targets.detach(), actions, q, step.Loss.detach(), observationGrid);
-        var r = reward.Compute(context);
-        RewardRegistry.Validate(reward, r, (int)batch.Labels.shape[0]);
+        var r = RewardRegistry.Compute(reward, context, (int)batch.Labels.shape[0]);
         return new Result(step, r, q);
     }
 

@@ -30,7 +30,7 @@ public static class RewardRegistry
     public static IRewardFunction Create(string name) =>
         builtIns.TryGetValue(name, out var factory)
             ? factory()
-            : throw new UsageException($"Unknown reward '{name}'. Built-in rewards: {string.Join(", ", BuiltInNames)}; or load your own with --reward-plugin PATH.dll.");
+            : throw new UsageException($"Unknown reward '{Echo.Of(name)}'. Built-in rewards: {string.Join(", ", BuiltInNames)}; or load your own with --reward-plugin PATH.dll.");
 
     /// <summary>
     /// Resolves the CLI's reward options: a plugin when <paramref name="pluginPath"/> is given
@@ -42,11 +42,11 @@ public static class RewardRegistry
         if (pluginPath is null)
         {
             if (typeName is not null)
-                throw new UsageException($"--reward-type '{typeName}' was given without --reward-plugin; pass the plugin assembly's path with --reward-plugin.");
+                throw new UsageException($"--reward-type '{Echo.Of(typeName)}' was given without --reward-plugin; pass the plugin assembly's path with --reward-plugin.");
             return Create(name ?? DefaultName);
         }
         if (name is not null)
-            throw new UsageException($"Both --reward '{name}' and --reward-plugin '{pluginPath}' were given; use one of them.");
+            throw new UsageException($"Both --reward '{Echo.Of(name)}' and --reward-plugin '{Echo.Of(pluginPath)}' were given; use one of them.");
         return LoadPlugin(pluginPath, typeName);
     }
 
@@ -55,7 +55,7 @@ public static class RewardRegistry
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
-            throw new UsageException($"Reward plugin '{path}' does not exist. Pass the path of the compiled .dll that implements RLMix.Envs.Rewards.IRewardFunction.");
+            throw new UsageException($"Reward plugin '{Echo.Of(path)}' does not exist. Pass the path of the compiled .dll that implements RLMix.Envs.Rewards.IRewardFunction.");
 
         Assembly assembly;
         try
@@ -64,7 +64,7 @@ public static class RewardRegistry
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
         {
-            throw new UsageException($"Reward plugin '{path}' cannot be loaded as a .NET assembly ({e.Message}). Build it as a net10.0 class library that references RLMix.Envs.", e);
+            throw new UsageException($"Reward plugin '{Echo.Of(path)}' cannot be loaded as a .NET assembly ({e.Message}). Build it as a net10.0 class library that references RLMix.Envs.", e);
         }
 
         Type[] types;
@@ -75,25 +75,26 @@ public static class RewardRegistry
         catch (ReflectionTypeLoadException e)
         {
             var first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? "unknown reason";
-            throw new UsageException($"Reward plugin '{path}': its types cannot be loaded ({first}). Build it against this version of RLMix.Envs.", e);
+            throw new UsageException($"Reward plugin '{Echo.Of(path)}': its types cannot be loaded ({first}). Build it against this version of RLMix.Envs.", e);
         }
 
-        var candidates = types.Where(t => typeof(IRewardFunction).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToArray();
+        // An open generic type (Reward<T>) cannot be created without type arguments: not a candidate.
+        var candidates = types.Where(t => typeof(IRewardFunction).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, ContainsGenericParameters: false }).ToArray();
         Type type;
         if (typeName is not null)
         {
             type = candidates.FirstOrDefault(t => t.FullName == typeName)
                 ?? throw new UsageException(candidates.Length == 0
-                    ? $"Reward plugin '{path}' has no type '{typeName}', and no public type implementing IRewardFunction at all."
-                    : $"Reward plugin '{path}' has no type '{typeName}' implementing IRewardFunction. Its reward types: {string.Join(", ", candidates.Select(t => t.FullName))}.");
+                    ? $"Reward plugin '{Echo.Of(path)}' has no type '{typeName}', and no public type implementing IRewardFunction at all."
+                    : $"Reward plugin '{Echo.Of(path)}' has no type '{typeName}' implementing IRewardFunction. Its reward types: {string.Join(", ", candidates.Select(t => t.FullName))}.");
         }
         else if (candidates.Length == 0)
         {
-            throw new UsageException($"Reward plugin '{path}' has no non-abstract type implementing RLMix.Envs.Rewards.IRewardFunction.");
+            throw new UsageException($"Reward plugin '{Echo.Of(path)}' has no non-abstract type implementing RLMix.Envs.Rewards.IRewardFunction.");
         }
         else if (candidates.Length > 1)
         {
-            throw new UsageException($"Reward plugin '{path}' has several reward types ({string.Join(", ", candidates.Select(t => t.FullName))}); choose one with --reward-type.");
+            throw new UsageException($"Reward plugin '{Echo.Of(path)}' has several reward types ({string.Join(", ", candidates.Select(t => t.FullName))}); choose one with --reward-type.");
         }
         else
         {
@@ -101,25 +102,49 @@ public static class RewardRegistry
         }
 
         if (type.GetConstructor(Type.EmptyTypes) is null)
-            throw new UsageException($"Reward type '{type.FullName}' in '{path}' has no public parameterless constructor; add one.");
+            throw new UsageException($"Reward type '{type.FullName}' in '{Echo.Of(path)}' has no public parameterless constructor; add one.");
         try
         {
             return (IRewardFunction)Activator.CreateInstance(type)!;
         }
         catch (TargetInvocationException e)
         {
-            throw new UsageException($"Reward type '{type.FullName}' in '{path}' threw in its constructor: {e.InnerException?.Message}", e);
+            throw new UsageException($"Reward type '{type.FullName}' in '{Echo.Of(path)}' threw in its constructor: {e.InnerException?.Message}", e);
         }
     }
 
     /// <summary>
-    /// Checks a reward's output for a batch of <paramref name="batchSize"/>: floating point, shape
+    /// Calls <paramref name="reward"/>'s <see cref="IRewardFunction.Compute"/> and checks its output
+    /// (<see cref="Validate"/>). An exception thrown by a plug-in's reward becomes a
+    /// <see cref="UsageException"/> naming the reward, its type and its assembly file; one thrown by a
+    /// built-in reward is a bug in RLMix and passes through.
+    /// </summary>
+    public static Tensor Compute(IRewardFunction reward, RewardContext context, int batchSize)
+    {
+        Tensor value;
+        try
+        {
+            value = reward.Compute(context);
+        }
+        catch (Exception e) when (e is not RLMixException && IsPlugin(reward))
+        {
+            throw new UsageException($"{Describe(reward)} threw in Compute: {e.GetType().Name}: {Echo.Of(e.Message, 300).TrimEnd('.')}. Fix the plug-in (run with --verbose for its stack trace).", e);
+        }
+        Validate(reward, value, batchSize);
+        return value;
+    }
+
+    /// <summary>
+    /// Checks a reward's output for a batch of <paramref name="batchSize"/>: a live tensor (see the
+    /// ownership rule on <see cref="IRewardFunction.Compute"/>), floating point, shape
     /// <c>[]</c> or <c>[B]</c>, all finite. Throws <see cref="UsageException"/> naming the reward otherwise.
     /// </summary>
     public static void Validate(IRewardFunction reward, Tensor? value, int batchSize)
     {
         if (value is null)
             throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned null; return a scalar tensor or one value per image [{batchSize}].");
+        if (value.IsInvalid)
+            throw new UsageException($"{Describe(reward)} returned a tensor that is already disposed: the env disposes the reward tensor after each step, so a reward must return a new tensor on every call. Do not cache the returned tensor (return cached.clone() instead).");
         if (!value.is_floating_point())
             throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned a {value.dtype} tensor; return a floating-point tensor.");
         var shapeOk = value.dim() == 0 || (value.dim() == 1 && value.shape[0] == batchSize) || (value.dim() == 1 && value.shape[0] == 1);
@@ -128,6 +153,19 @@ public static class RewardRegistry
         using var scope = NewDisposeScope();
         if (!isfinite(value).all().item<bool>())
             throw new UsageException($"Reward '{reward.Name}' ({reward.GetType().FullName}) returned a non-finite value (NaN or infinity); check the reward for divisions by zero.");
+    }
+
+    static bool IsPlugin(IRewardFunction reward) => reward.GetType().Assembly != typeof(IRewardFunction).Assembly;
+
+    static string Describe(IRewardFunction reward)
+    {
+        var type = reward.GetType();
+        string name;
+        try { name = reward.Name; }
+        catch (Exception) { name = "?"; }
+        return IsPlugin(reward)
+            ? $"Reward plug-in '{Echo.Of(name)}' (type {type.FullName} in {Echo.Of(type.Assembly.Location, 200)})"
+            : $"Reward '{name}' ({type.FullName})";
     }
 
     /// <summary>Loads plugins in their own context while sharing RLMix and TorchSharp with the host, so their types are the host's.</summary>

@@ -78,7 +78,7 @@ internal static class AgentCommand
             var (config, rl, episodes, maxBatches) = env.Resolve(p);
             string dir = p.GetValue(outDir)!;
             if (File.Exists(Path.Combine(dir, PpoAgent.JsonFile)) && !p.GetValue(overwrite))
-                throw new UsageException($"'{dir}' already holds an agent. Pass --overwrite to replace it, or choose another --out.");
+                throw new UsageException($"'{Errors.Echo.Of(dir)}' already holds an agent. Pass --overwrite to replace it, or choose another --out.");
             rl = rl with { Network = p.GetValue(network) ?? rl.Network, NSteps = p.GetValue(nSteps) ?? rl.NSteps };
             using var session = MixupSession.Create(config, rl, episodes, maxBatches);
             var ppo = rl.Ppo();
@@ -90,6 +90,8 @@ internal static class AgentCommand
                 ppo = ppo with { NSteps = (int)runSteps, BatchSize = Math.Min(ppo.BatchSize, (int)runSteps) };
             }
 
+            if (p.GetValue(overwrite))
+                IO.RunOutputs.Delete(dir, PpoAgent.JsonFile, PpoAgent.WeightsFile, PpoAgent.StateFile, "agent.json", "progress.csv", "log.txt", "tb");
             Directory.CreateDirectory(dir);
             ctx.OpenLogFile(Path.Combine(dir, "log.txt"));
             ctx.Logger.LogInformation("rlmix agent train: {Dataset}, {Model}, {Episodes} episodes of {Steps} steps, reward {Reward}, network {Network}, n_steps {NSteps}, seed {Seed} -> {Dir:l}",

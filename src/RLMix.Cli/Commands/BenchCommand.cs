@@ -39,7 +39,7 @@ internal static class BenchCommand
             if (options.Methods != null)
                 foreach (var name in options.Methods)
                     if (!Training.MethodRegistry.Names.Contains(name))
-                        throw new Errors.UsageException($"Unknown method '{name}'. Allowed values: {string.Join(", ", Training.MethodRegistry.Names)}.");
+                        throw new Errors.UsageException($"Unknown method '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", Training.MethodRegistry.Names)}.");
             var report = StepBenchmark.Run(options, line => ctx.Logger.LogInformation("{Line:l}", line));
 
             var table = new Table().AddColumns("method", "median ms/step", "ratio to vanilla");

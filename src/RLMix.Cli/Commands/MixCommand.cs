@@ -21,8 +21,12 @@ internal static class MixCommand
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             string inPath = p.GetValue(input)!, outPath = p.GetValue(output)!;
-            if (!File.Exists(inPath)) throw new UsageException($"--input: file '{inPath}' not found.");
-            AtomicFile.WriteAllText(outPath, MixCommandCore.RunText(p.GetValue(method)!, File.ReadAllText(inPath), $"--input '{inPath}'"));
+            if (!File.Exists(inPath)) throw new UsageException($"--input: file '{Echo.Of(inPath)}' not found.");
+            // Checked before mixing, so a bad --output is exit 2 rather than an I/O error at the end.
+            string? outDir = Path.GetDirectoryName(Path.GetFullPath(outPath));
+            if (outPath.Length == 0 || Directory.Exists(outPath) || (outDir is not null && !Directory.Exists(outDir)))
+                throw new UsageException($"--output '{Echo.Of(outPath)}' must be a file in an existing directory.");
+            AtomicFile.WriteAllText(outPath, MixCommandCore.RunText(p.GetValue(method)!, File.ReadAllText(inPath), $"--input '{Echo.Of(inPath)}'"));
             ctx.Logger.LogInformation("Wrote {Path:l}", outPath);
             return 0;
         }));

@@ -17,6 +17,7 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace another run's results in the run directory." };
         var agent = new Option<string?>("--agent") { Description = "With --method rlmix: a trained agent's directory choosing q (rlmix.policy = learned:DIR). Without it, rlmix trains its agent online." };
         var saveExamples = new Option<int>("--save-examples") { Description = "Write a PNG grid of N mixed images of the first batch with their soft labels (examples.png, examples.md)." };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Also write a checkpoint every N batches (default: every 10 minutes and at every epoch end)." };
         var onNonFinite = new Option<string?>("--on-nonfinite") { Description = "stop (default): stop at a NaN/Inf loss; skip: skip the batch and count it." };
 
         var command = new Command("train", "Train a classifier with a mixup method; writes metrics.json, epochs.csv, config.json, log.txt and a checkpoint.");
@@ -25,6 +26,7 @@ internal static class TrainCommand
         command.Add(resume);
         command.Add(overwrite);
         command.Add(onNonFinite);
+        command.Add(checkpointEvery);
         command.Add(agent);
         command.Add(saveExamples);
         command.SetAction(p => Cli.Run(p, ctx =>
@@ -40,7 +42,10 @@ internal static class TrainCommand
             string dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{config.Method}-{config.Data.Dataset}-seed{config.Seed}");
             IO.OutputDirectory.Check(dir);
             if (p.GetValue(saveExamples) < 0) throw new Errors.UsageException("--save-examples must be 0 or more.");
-            var options = new RunOptions(dir, p.GetValue(resume), p.GetValue(overwrite), p.GetValue(saveExamples));
+            var options = new RunOptions(dir, p.GetValue(resume), p.GetValue(overwrite), p.GetValue(saveExamples))
+            {
+                Checkpoints = (CheckpointInterval.Default with { EveryBatches = p.GetValue(checkpointEvery) }).Validate(),
+            };
             ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir:l}",
                 config.Method, config.Data.Dataset, config.Model, config.Epochs, config.Seed, config.Device, dir);
             var metrics = ProgressObserver.Run(ctx.Logger, observer =>

@@ -22,6 +22,7 @@ public static class ConfigFile
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Enums as snake_case names ("threshold": "hard"), as the docs write them.
@@ -35,7 +36,7 @@ public static class ConfigFile
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"Cannot read the config file '{path}': {e.Message}");
+            throw new UsageException($"Cannot read the config file '{Echo.Of(path)}': {e.Message}");
         }
         return Parse(text, methodNames, path);
     }
@@ -46,12 +47,12 @@ public static class ConfigFile
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new UsageException($"{source}: the config must be a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{source}: not valid JSON ({e.Message}).");
+            throw new UsageException(IsDuplicate(e) ? $"{source}: {Describe(e)}" : $"{source}: not valid JSON ({e.Message}).");
         }
 
         var names = methodNames.ToHashSet(StringComparer.Ordinal);
@@ -84,11 +85,20 @@ public static class ConfigFile
     /// <summary>Turns a System.Text.Json error into a message naming the key.</summary>
     public static string Describe(JsonException e)
     {
-        string path = string.IsNullOrEmpty(e.Path) ? "" : e.Path.TrimStart('$', '.');
+        string path = Echo.Of(string.IsNullOrEmpty(e.Path) ? "" : e.Path.TrimStart('$', '.'));
+        if (IsDuplicate(e))
+        {
+            // The reader names the key in its message ("Duplicate property 'k' ...") or in the path.
+            var quoted = System.Text.RegularExpressions.Regex.Match(e.Message, "'([^']*)'");
+            string key = quoted.Success ? Echo.Of(quoted.Groups[1].Value) : path;
+            return $"duplicate key '{key}'{(path.Length > 0 && path != key ? $" (at '{path}')" : "")}: each key may appear once per object; remove one of them.";
+        }
         if (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
             return $"unknown key '{path}'.";
-        return string.IsNullOrEmpty(path) ? $"{e.Message}" : $"key '{path}' has the wrong type or value ({FirstSentence(e.Message)}).";
+        return string.IsNullOrEmpty(path) ? $"{Echo.Of(e.Message, 300)}" : $"key '{path}' has the wrong type or value ({Echo.Of(FirstSentence(e.Message), 300)}).";
     }
+
+    static bool IsDuplicate(JsonException e) => e.Message.StartsWith("Duplicate propert", StringComparison.Ordinal);
 
     static string FirstSentence(string s) => s.Split(". Path:")[0].TrimEnd('.');
 

@@ -20,11 +20,15 @@ public static class ConfigValidation
         OneOf("trainer.loss", c.Trainer.Loss, ["soft-ce", "bce"]);
         Positive("epochs", c.Epochs);
         Positive("batch-size", c.Data.BatchSize);
+        Limits.InRange("batch-size", c.Data.BatchSize, 1, Limits.MaxBatchSize);
         if (c.Data.LimitTrain is { } lt) Positive("limit-train", lt);
         if (c.Data.LimitTest is { } le) Positive("limit-test", le);
-        Positive("pad-to", c.Data.PadTo);
+        if (c.Data.Dataset == SyntheticDataset.Name)
+            foreach (var (name, n) in new[] { ("limit-train", c.Data.LimitTrain), ("limit-test", c.Data.LimitTest) })
+                if (n is { } count) Limits.Elements($"--{name} {count} for the synthetic data set", count, SyntheticDataset.Channels, SyntheticDataset.Side, SyntheticDataset.Side);
+        Limits.InRange("data.pad_to", c.Data.PadTo, 0, Limits.MaxImageSide, "0 or a side up to which smaller images are zero-padded");
+        Limits.InRange("data.crop_padding", c.Data.CropPadding, 0, Limits.MaxImageSide);
         c.Eval.Validate();
-        if (c.Data.CropPadding < 0) throw new UsageException($"data.crop_padding must be 0 or more (got {c.Data.CropPadding}).");
         if (c.Trainer.MaxLr <= 0) throw new UsageException($"trainer.max_lr must be positive (got {c.Trainer.MaxLr}).");
         if (c.Trainer.PctStart is <= 0 or >= 1) throw new UsageException($"trainer.pct_start must be in (0, 1) (got {c.Trainer.PctStart}).");
         if (c.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
@@ -35,7 +39,7 @@ public static class ConfigValidation
     static void OneOf(string name, string value, IReadOnlyList<string> allowed)
     {
         if (!allowed.Contains(value, StringComparer.Ordinal))
-            throw new UsageException($"Unknown {name} '{value}'. Allowed values: {string.Join(", ", allowed)}.");
+            throw new UsageException($"Unknown {name} '{Echo.Of(value)}'. Allowed values: {string.Join(", ", allowed)}.");
     }
 
     static void Positive(string name, int value)

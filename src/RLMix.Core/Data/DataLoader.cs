@@ -58,6 +58,9 @@ public sealed class DataLoader
         _cropPadding = Augment ? options.CropPadding : 0;
         (_padTop, _padBottom) = Split(Math.Max(0, options.PadTo - dataset.Height));
         (_padLeft, _padRight) = Split(Math.Max(0, options.PadTo - dataset.Width));
+        // One batch as the model sees it: the bound that catches pad_to 100000 before the first pad() asks for terabytes.
+        Configuration.Limits.Elements($"A batch of {BatchSize} images of {dataset.Height}x{dataset.Width} padded to pad_to = {options.PadTo} with crop_padding {_cropPadding}",
+            BatchSize, dataset.Channels, dataset.Height + _padTop + _padBottom + 2L * _cropPadding, dataset.Width + _padLeft + _padRight + 2L * _cropPadding);
         Normalization = normalization ?? dataset.Normalization ?? Normalization.FromImages(dataset.Images, options.PadTo);
         if (Normalization.Channels != dataset.Channels)
             throw new ArgumentException($"normalization has {Normalization.Channels} channels, the data set {dataset.Channels}.", nameof(normalization));

@@ -61,7 +61,7 @@ public static class DatasetCatalog
             Cifar100 => CifarReader.Load(RequireDataDir(options, CifarVariant.Cifar100), CifarVariant.Cifar100),
             Synthetic => SyntheticDataset.Create(options.LimitTrain ?? SyntheticDataset.DefaultTrainCount,
                                                  options.LimitTest ?? SyntheticDataset.DefaultTestCount, seed),
-            _ => throw new UsageException($"Unknown dataset '{options.Dataset}'. Allowed: {string.Join(", ", Names)}."),
+            _ => throw new UsageException($"Unknown dataset '{Echo.Of(options.Dataset)}'. Allowed: {string.Join(", ", Names)}."),
         };
 
         var train = Limit(splits.Train, options.LimitTrain, SplitMix64.For(seed, LimitTrainStream));

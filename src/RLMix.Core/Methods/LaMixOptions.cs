@@ -37,8 +37,8 @@ public sealed record LaMixOptions
         if (!(Alpha > 0))
             throw new UsageException($"lamix.alpha must be > 0; got {Alpha}.");
         if (LocalLabel is not "lambda" and not "average")
-            throw new UsageException($"lamix.local_label must be lambda or average; got '{LocalLabel}'.");
+            throw new UsageException($"lamix.local_label must be lambda or average; got '{Echo.Of(LocalLabel)}'.");
         if (GlobalLabelGradient is not "full" and not "head" and not "none")
-            throw new UsageException($"lamix.global_label_gradient must be full, head or none; got '{GlobalLabelGradient}'.");
+            throw new UsageException($"lamix.global_label_gradient must be full, head or none; got '{Echo.Of(GlobalLabelGradient)}'.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using RLMix.Configuration;
 using RLMix.Errors;
 using static TorchSharp.torch;
 
@@ -53,7 +54,7 @@ public static class MixCommandCore
             "mixup" => RunMixup(root),
             "cutmix" => RunCutMix(root),
             "comixup" => RunCoMixup(root),
-            _ => throw new UsageException($"Unknown mix method '{method}'. Allowed values: {string.Join(", ", Methods)}."),
+            _ => throw new UsageException($"Unknown mix method '{Echo.Of(method)}'. Allowed values: {string.Join(", ", Methods)}."),
         };
     }
 
@@ -149,6 +150,10 @@ public static class MixCommandCore
         var images = ReadTensor(root, "images", "[B, C, H, W]", null);
         if (images.dim() != 4)
             throw new UsageException($"Field 'images' must have shape [B, C, H, W]; got {MixShapes.Of(images)}.");
+        if (images.shape.Any(s => s < 1))
+            throw new UsageException($"Field 'images' has shape {MixShapes.Of(images)}; B, C, H and W must all be at least 1.");
+        Limits.InRange("Field 'images' height", images.shape[2], 1, Limits.MaxImageSide);
+        Limits.InRange("Field 'images' width", images.shape[3], 1, Limits.MaxImageSide);
         long b = images.shape[0];
         Tensor targets;
         if (root.TryGetProperty("targets", out _))
@@ -164,9 +169,8 @@ public static class MixCommandCore
             if (!root.TryGetProperty("labels", out _))
                 throw new UsageException($"Field 'labels' ([B] = [{b}] integers, with 'num_classes') or field 'targets' ([B, K]) is missing.");
             var labels = ReadTensor(root, "labels", $"[B] = [{b}]", [b], integer: true);
-            long k = ReadInteger(root, "num_classes");
-            if (k < 1)
-                throw new UsageException($"Field 'num_classes' must be at least 1; got {k}.");
+            long k = Limits.InRange("Field 'num_classes'", ReadInteger(root, "num_classes"), 1, Limits.MaxClasses);
+            Limits.Elements($"The targets [B, num_classes] of {b} images and {k} classes", b, k);
             if (labels.lt(0).any().item<bool>() || labels.ge(k).any().item<bool>())
                 throw new UsageException($"Field 'labels' must hold class indices in [0, num_classes = {k}).");
             targets = SoftTargets.OneHot(labels, (int)k);
@@ -193,7 +197,7 @@ public static class MixCommandCore
         if (!root.TryGetProperty("lambda", out var e))
             throw new UsageException("Field 'lambda' is missing; expected a number in [0, 1].");
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var lambda) || !(lambda >= 0 && lambda <= 1))
-            throw new UsageException($"Field 'lambda' must be a number in [0, 1]; got {e.GetRawText()}.");
+            throw new UsageException($"Field 'lambda' must be a number in [0, 1]; got {Echo.Of(e.GetRawText())}.");
         return lambda;
     }
 
@@ -202,7 +206,7 @@ public static class MixCommandCore
         if (!root.TryGetProperty(field, out var e))
             throw new UsageException($"Field '{field}' is missing; expected an integer.");
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var value))
-            throw new UsageException($"Field '{field}' must be an integer; got {e.GetRawText()}.");
+            throw new UsageException($"Field '{field}' must be an integer; got {Echo.Of(e.GetRawText())}.");
         return value;
     }
 
@@ -221,7 +225,7 @@ public static class MixCommandCore
     {
         foreach (var property in root.EnumerateObject())
             if (!allowed.Contains(property.Name))
-                throw new UsageException($"Unknown field '{property.Name}' for {method}. Allowed fields: {string.Join(", ", allowed)}.");
+                throw new UsageException($"Unknown field '{Echo.Of(property.Name)}' for {method}. Allowed fields: {string.Join(", ", allowed)}.");
     }
 
     static string Output(MixResult result, CutMixBox? box, double? lambda, Tensor? assignment = null, RMixDraw? draw = null)

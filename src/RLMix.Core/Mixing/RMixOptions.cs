@@ -40,6 +40,6 @@ public sealed record RMixOptions
         if (K < 1)
             throw new UsageException($"{section}.k must be >= 1; got {K}.");
         if (Loss is not null and not "soft-ce" and not "bce")
-            throw new UsageException($"{section}.loss must be soft-ce or bce (or absent for the trainer's loss); got '{Loss}'.");
+            throw new UsageException($"{section}.loss must be soft-ce or bce (or absent for the trainer's loss); got '{Echo.Of(Loss)}'.");
     }
 }

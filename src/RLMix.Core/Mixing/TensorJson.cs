@@ -27,7 +27,7 @@ public static class TensorJson
         foreach (var s in shapeElement.EnumerateArray())
         {
             if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt64(out shape[d]) || shape[d] < 0)
-                throw Malformed(field, $"has a shape entry {s.GetRawText()} that is not a non-negative integer");
+                throw Malformed(field, $"has a shape entry {Echo.Of(s.GetRawText())} that is not a non-negative integer");
             d++;
         }
         long count;
@@ -42,7 +42,7 @@ public static class TensorJson
             foreach (var v in dataElement.EnumerateArray())
             {
                 if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var x) || x != Math.Floor(x) || Math.Abs(x) > 1L << 53)
-                    throw Malformed(field, $"has data value {v.GetRawText()} at index {i}, but its values must be integers");
+                    throw Malformed(field, $"has data value {Echo.Of(v.GetRawText())} at index {i}, but its values must be integers");
                 values[i++] = (long)x;
             }
             return tensor(values, dtype: ScalarType.Int64).reshape(shape);
@@ -54,7 +54,7 @@ public static class TensorJson
             foreach (var v in dataElement.EnumerateArray())
             {
                 if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var x) || !double.IsFinite((float)x))
-                    throw Malformed(field, $"has data value {v.GetRawText()} at index {i}, but its values must be finite float32 numbers");
+                    throw Malformed(field, $"has data value {Echo.Of(v.GetRawText())} at index {i}, but its values must be finite float32 numbers");
                 values[i++] = (float)x;
             }
             return tensor(values, dtype: ScalarType.Float32).reshape(shape);

@@ -18,7 +18,7 @@ public static class ModelFactory
         {
             "small-cnn" => new SmallCnn(inChannels, numClasses),
             "preact-resnet18" => new PreActResNet18(inChannels, numClasses),
-            _ => throw new Errors.UsageException($"Unknown model '{name}'. Allowed values: {string.Join(", ", Names)}."),
+            _ => throw new Errors.UsageException($"Unknown model '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", Names)}."),
         };
         using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed));
         DefaultInit.Apply(model, generator);

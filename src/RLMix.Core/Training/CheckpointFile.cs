@@ -34,11 +34,31 @@ public static class CheckpointFile
     /// </summary>
     public static void Save(string directory, CheckpointSections sections)
     {
+        lock (SaveLock) SaveLocked(directory, sections);
+    }
+
+    /// <summary>
+    /// Held while a checkpoint is written. A process that must exit at once (the CLI's grace period
+    /// after SIGTERM) takes it first, so it never leaves a half-written temporary file behind.
+    /// </summary>
+    public static object SaveLock { get; } = new();
+
+    static void SaveLocked(string directory, CheckpointSections sections)
+    {
         Directory.CreateDirectory(directory);
         var latest = Path.Combine(directory, FileName);
         var previous = Path.Combine(directory, PreviousFileName);
         var temp = Path.Combine(directory, FileName + ".tmp");
-        Write(temp, sections);
+        try
+        {
+            Write(temp, sections);
+        }
+        catch (IOException e)
+        {
+            // A full disk: leave no partial file behind; the latest checkpoint is untouched.
+            try { File.Delete(temp); } catch (IOException) { }
+            throw new IOException($"Cannot write a checkpoint to {Errors.Echo.Of(directory, 200)} ({e.Message}). The previous checkpoint is unchanged; free space and run again with --resume.", e);
+        }
         if (File.Exists(latest))
             File.Replace(temp, latest, previous); // on Unix: hard-link latest to previous, then rename temp over latest
         else

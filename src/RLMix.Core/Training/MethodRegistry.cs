@@ -52,5 +52,5 @@ public static class MethodRegistry
     public static ITrainingMethod Create(string name, MethodSettings settings) =>
         factories.TryGetValue(name, out var f)
             ? f(settings)
-            : throw new Errors.UsageException($"Unknown method '{name}'. Allowed values: {string.Join(", ", Names)}.");
+            : throw new Errors.UsageException($"Unknown method '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", Names)}.");
 }

@@ -32,7 +32,7 @@ public static class SoftTargetLoss
     {
         "soft-ce" => CrossEntropy,
         "bce" => BinaryCrossEntropy,
-        _ => throw new Errors.UsageException($"Unknown loss '{name}'. Allowed values: {string.Join(", ", TrainerOptions.Losses)}."),
+        _ => throw new Errors.UsageException($"Unknown loss '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", TrainerOptions.Losses)}."),
     };
 
     static void CheckShapes(Tensor logits, Tensor targets)

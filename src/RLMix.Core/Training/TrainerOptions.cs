@@ -59,9 +59,9 @@ public sealed record TrainerOptions
     public void Validate()
     {
         if (!Schedules.Contains(Schedule))
-            throw new Errors.UsageException($"Unknown schedule '{Schedule}'. Allowed values: {string.Join(", ", Schedules)}.");
+            throw new Errors.UsageException($"Unknown schedule '{Errors.Echo.Of(Schedule)}'. Allowed values: {string.Join(", ", Schedules)}.");
         if (!Losses.Contains(Loss))
-            throw new Errors.UsageException($"Unknown loss '{Loss}'. Allowed values: {string.Join(", ", Losses)}.");
+            throw new Errors.UsageException($"Unknown loss '{Errors.Echo.Of(Loss)}'. Allowed values: {string.Join(", ", Losses)}.");
         Require(MaxLr > 0 && double.IsFinite(MaxLr), "max_lr", MaxLr, "a positive number");
         Require(DivFactor > 0 && double.IsFinite(DivFactor), "div_factor", DivFactor, "a positive number");
         Require(FinalDivFactor > 0 && double.IsFinite(FinalDivFactor), "final_div_factor", FinalDivFactor, "a positive number");

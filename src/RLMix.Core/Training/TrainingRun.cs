@@ -64,7 +64,15 @@ public static class TrainingRun
         identity.Write(run.OutDir);
         if (run.SaveExamples > 0 && state.Epoch == 1 && state.Batch == 0)
             SaveExamples(run, config, method, model, trainLoader, splits.Train.NumClasses);
-        void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator));
+        var interval = run.Checkpoints.Validate();
+        var sinceCheckpoint = Stopwatch.StartNew();
+        int batchesSinceCheckpoint = 0;
+        void Checkpoint()
+        {
+            CheckpointFile.Save(run.OutDir, state.Capture(trainer, method, generator));
+            sinceCheckpoint.Restart();
+            batchesSinceCheckpoint = 0;
+        }
 
         observer.Started(config.Epochs, trainLoader.BatchesPerEpoch, state.Epoch, state.Batch);
         while (state.Epoch <= config.Epochs)
@@ -99,6 +107,9 @@ public static class TrainingRun
                     Checkpoint();
                     throw new RunInterruptedException(run.OutDir, state.Epoch, state.Batch);
                 }
+                // Mid-epoch checkpoints reuse the Ctrl-C path's state; the epoch-end one below covers the last batch.
+                if (interval.Due(++batchesSinceCheckpoint, sinceCheckpoint.Elapsed) && state.Batch < trainLoader.BatchesPerEpoch)
+                    Checkpoint();
             }
 
             double testError = evaluator.Evaluate(model, testLoader.Epoch(0), fgsm: false).Top1Error;
@@ -181,8 +192,7 @@ public static class TrainingRun
             && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || File.Exists(Path.Combine(run.OutDir, CheckpointFile.FileName))))
             throw new UsageException($"The output directory '{run.OutDir}' holds another run's results. Pass --resume to continue it, --overwrite to replace it, or choose another --out.");
         if (run.Overwrite)
-            foreach (var f in new[] { "metrics.json", "epochs.csv", CheckpointFile.FileName, CheckpointFile.PreviousFileName })
-                File.Delete(Path.Combine(run.OutDir, f));
+            RunOutputs.Delete(run.OutDir, "metrics.json", "epochs.csv", "config.json", "log.txt", "tb", "examples.png", "examples.md", CheckpointFile.FileName, CheckpointFile.PreviousFileName);
         Directory.CreateDirectory(run.OutDir);
     }
 

@@ -42,6 +42,9 @@ public sealed record CoMixupOptions
     /// <summary>Number of consecutive images per partition (m = m'); the last partition may be smaller. The default value is 20.</summary>
     public int PartitionSize { get; init; } = 20;
 
+    /// <summary>Largest <see cref="PartitionSize"/>: the solver allocates m x m buffers up front. The default value is 1,024.</summary>
+    public const int MaxPartitionSize = 1024;
+
     /// <summary>Cells per side of the down-sampled grid (n = BlockGrid^2); must divide the image sides. The default value is 4.</summary>
     public int BlockGrid { get; init; } = 4;
 
@@ -88,7 +91,8 @@ public sealed record CoMixupOptions
         Check(Tau >= 0 && double.IsFinite(Tau), "tau", Tau, "a finite value >= 0");
         Check(Omega is >= 0 and <= 1, "omega", Omega, "a value in [0, 1]");
         Check(Alpha > 0 && double.IsFinite(Alpha), "alpha", Alpha, "a finite value > 0");
-        Check(PartitionSize >= 1, "partition-size", PartitionSize, "an integer >= 1");
+        // The solver's buffers grow with the square of the partition size (1,024: 8 MB each).
+        Check(PartitionSize is >= 1 and <= MaxPartitionSize, "partition-size", PartitionSize, $"an integer in [1, {MaxPartitionSize}]");
         Check(BlockGrid is >= 1 and <= 16, "block-grid", BlockGrid, "an integer in [1, 16]");
         Check(Iterations >= 1, "iterations", Iterations, "an integer >= 1");
         Check(Tolerance >= 0, "tolerance", Tolerance, "a value >= 0");
