@@ -51,6 +51,24 @@ public sealed class MixupSession : IDisposable
         return new MixupSession(model, trainer, env, steps);
     }
 
+    /// <summary>Writes the classifier's training state (model, optimizer, schedule), the env's state and torch's global generator.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        trainer.Save(writer);
+        Env.SaveState(writer);
+        using var rng = torch.random.get_rng_state();
+        rng.Save(writer);
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote into a session built with the same config.</summary>
+    public void LoadState(BinaryReader reader)
+    {
+        trainer.Load(reader);
+        Env.LoadState(reader);
+        using var rng = TorchSharp.TensorExtensionMethods.Load(reader);
+        torch.random.set_rng_state(rng);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -8,17 +8,27 @@ namespace RLMix.Agents.Policies;
 /// <summary><c>fixed:Q</c>: the same top-k value q for every image (Q must be one of the K values linspace(0, 0.99)).</summary>
 public sealed class FixedPolicy : IPolicy
 {
+    /// <summary>How far Q may be from a top-k value: 0.333 and 0.33 both name linspace(0, 0.99, 10)[3] (0.33), the values are 0.11 apart.</summary>
+    public const double Tolerance = 5e-3;
+
     readonly int batchSize;
 
     /// <summary>Creates the policy for batches of <paramref name="batchSize"/>.</summary>
     public FixedPolicy(double q, int batchSize)
     {
-        var index = Enumerable.Range(0, RMix.TopKValues.Count).FirstOrDefault(i => Math.Abs(RMix.TopKValues[i] - q) < 5e-3, -1);
+        Index = IndexOf(q);
+        Q = RMix.TopKValues[Index];
+        this.batchSize = batchSize;
+    }
+
+    /// <summary>The action index of top-k value <paramref name="q"/> (within <see cref="Tolerance"/>).</summary>
+    /// <exception cref="UsageException">No top-k value is that close.</exception>
+    public static int IndexOf(double q)
+    {
+        var index = Enumerable.Range(0, RMix.TopKValues.Count).FirstOrDefault(i => Math.Abs(RMix.TopKValues[i] - q) < Tolerance, -1);
         if (index < 0)
             throw new UsageException($"fixed:{q.ToString(CultureInfo.InvariantCulture)} is not one of R-Mix's top-k values; use one of {string.Join(", ", RMix.TopKValues.Select(v => v.ToString("0.##", CultureInfo.InvariantCulture)))}.");
-        Index = index;
-        Q = RMix.TopKValues[index];
-        this.batchSize = batchSize;
+        return index;
     }
 
     /// <summary>The action index every image gets.</summary>
