@@ -82,12 +82,13 @@ public static class AgentTrainingRun
             else
             {
                 if (run.Resume) log($"--resume: no checkpoint in {run.OutDir}; starting from the beginning.");
+                DeleteProgressFiles(run.OutDir);   // a run killed before its first checkpoint may have logged
                 agent = PpoAgent.Create(env, ppo, Seeds.Derive(config.Seed, "agent"));
             }
             agent.EnsureFitsForTraining(env.ObservationSpace, env.ActionSpace);
 
             long totalTimesteps = (long)run.Episodes * session.StepsPerEpisode;
-            using var metrics = new MetricLogger(new CsvMetricSink(Path.Combine(run.OutDir, ProgressFile), append: run.Resume),
+            using var metrics = new MetricLogger(new CsvMetricSink(Path.Combine(run.OutDir, ProgressFile), append: true),
                 new TensorBoardMetricSink(Path.Combine(run.OutDir, TensorBoardDir)), new ConsoleMetricSink(log));
             long startTimesteps = agent.NumTimesteps;
             var clock = Stopwatch.StartNew();
@@ -174,11 +175,16 @@ public static class AgentTrainingRun
             throw new UsageException($"'{dir}' already holds an agent or an agent run. Pass --resume to continue it, --overwrite to replace it, or choose another --out.");
         if (run.Overwrite && !run.Resume)
         {
-            foreach (var f in new[] { PpoAgent.FileName, SummaryFile, ProgressFile, CheckpointFile.FileName, CheckpointFile.PreviousFileName, "policy.json", "agent.bin", "training.bin" })
+            foreach (var f in new[] { PpoAgent.FileName, SummaryFile, CheckpointFile.FileName, CheckpointFile.PreviousFileName, "policy.json", "agent.bin", "training.bin" })
                 File.Delete(Path.Combine(dir, f));
-            if (Directory.Exists(Path.Combine(dir, TensorBoardDir))) Directory.Delete(Path.Combine(dir, TensorBoardDir), recursive: true);
         }
         Directory.CreateDirectory(dir);
+    }
+
+    static void DeleteProgressFiles(string dir)
+    {
+        File.Delete(Path.Combine(dir, ProgressFile));
+        if (Directory.Exists(Path.Combine(dir, TensorBoardDir))) Directory.Delete(Path.Combine(dir, TensorBoardDir), recursive: true);
     }
 
     /// <summary>Cuts progress.csv and the TensorBoard event files back to what the checkpoint had seen (a killed run may have logged more).</summary>

@@ -1,5 +1,6 @@
 using RLMix.Agents.Learning;
 using RLMix.Agents.Metrics;
+using RLMix.Configuration;
 using RLMix.Data;
 using RLMix.Envs.Mixup;
 using RLMix.Envs.Rewards;
@@ -126,7 +127,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         }
         var kind = ppo.Network == "paper" ? "dict" : "flat";
         agent ??= PpoAgent.Create(Spec(batchSize, step.NumClasses, kind), OnlinePpo(step.TotalSteps).Options,
-            seed: randint(0, int.MaxValue, [1], generator: step.Generator, dtype: int64).item<long>());
+            seed: Seeds.Derive(unchecked((long)step.Generator.initial_seed()), "agent"));   // draws nothing: the R-Mix draws stay those of the env
         agent.Spec.EnsureFits(Spec(batchSize, step.NumClasses, kind), anyBatchSize: false, "(online)");
     }
 
@@ -139,7 +140,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         if (o.Policy != Online)
         {
-            try { PolicyFactory.Validate(o.Policy); }
+            try { PolicyFactory.Check(o.Policy); }   // a learned agent is loaded (checksum, weights) before any data
             catch (UsageException e) { throw new UsageException($"rlmix.policy: {e.Message} (or online)", e); }
         }
         return o;

@@ -168,6 +168,43 @@ public sealed class PpoLearningTests
         Assert.Equal(8, agent.Buffer.Pos);
     }
 
+    [Fact]
+    public void Load_RefusesAFileWithAFlippedBit_OrNaNWeights_NamingTheFile()
+    {
+        var dir = TempDir();
+        using var env = new BanditEnv();
+        using (var agent = PpoAgent.Create(env, Fast, seed: 2)) agent.Save(dir);
+        var path = PpoAgent.PathIn(dir);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        var flipped = Assert.Throws<RLMix.Errors.DataException>(() => PpoAgent.Load(dir));
+        Assert.Contains(path, flipped.Message);
+        Assert.Contains("checksum", flipped.Message);
+
+        using (var agent = PpoAgent.Create(env, Fast, seed: 2))
+        {
+            using (no_grad()) agent.Network.parameters().Last()[0] = float.NaN;   // a checksum cannot catch weights saved NaN
+            agent.Save(dir);
+        }
+        var nan = Assert.Throws<RLMix.Errors.DataException>(() => PpoAgent.Load(dir));
+        Assert.Contains(path, nan.Message);
+        Assert.Contains("NaN", nan.Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void RolloutLength_CapsAtATenthOfTheRun_OnlyWhenNotChosen()
+    {
+        Assert.Equal((160, 64), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3")));
+        Assert.Equal((16, 16), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 60, "sb3")));     // at least 16
+        Assert.Equal((6, 6), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 6, "sb3")));        // at most the run
+        Assert.Null(RolloutLength.ForRun(PpoOptions.Default, true, 60, "sb3").Note);                   // chosen: kept
+        Assert.Null(RolloutLength.ForRun(PpoOptions.Default with { NSteps = 100 }, false, 100_000, "sb3").Note);
+        Assert.Contains("a tenth of the run (1600 steps)", RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3").Note);
+        static (int, int) Capped((PpoOptions Options, string? Note) r) => (r.Options.NSteps, r.Options.BatchSize);
+    }
+
     internal static string TempDir() => Directory.CreateTempSubdirectory("rlmix-agent-test-").FullName;
 
     /// <summary>The bandit without per-image rewards in its info.</summary>
