@@ -3,16 +3,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RLMix.Agents;
 using RLMix.Agents.Learning;
-using RLMix.Agents.Metrics;
 using RLMix.Agents.Policies;
 using RLMix.Configuration;
-using RLMix.Envs;
 using RLMix.Envs.Mixup;
 using RLMix.Errors;
 using RLMix.IO;
 using RLMix.Training;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace RLMix.Cli.Commands;
 
