@@ -53,9 +53,8 @@ public sealed partial class MixupEnv
         writer.Write(cursor.Taken);
         writer.Write(cursor.Batch is not null);
         if (cursor.Batch is null) return;
-        cursor.Saliency.Save(writer);
-        cursor.Logits.Save(writer);
-        cursor.Observation.Save(writer);
+        using var scope = NewDisposeScope();
+        foreach (var t in new[] { cursor.Saliency, cursor.Logits, cursor.Observation }) t.contiguous().Save(writer);   // a backend may return views
     }
 
     EpochCursor? ReadCursor(BinaryReader reader)
