@@ -14,6 +14,8 @@ namespace RLMix.Agents.Tests;
 /// (<see cref="RLMixMethod"/>) and PPO in <see cref="MixupEnv"/> (<c>rlmix agent train</c>) give the same
 /// agent when they see the same transitions (same data, classifier, seeds), across an epoch end.
 /// </summary>
+/// <remarks>Runs alone: building the classifiers draws from torch's global generator, which tests running beside it also use.</remarks>
+[Collection(nameof(SharedLearnerTests))]
 public sealed class SharedLearnerTests
 {
     const long Seed = 11;
@@ -64,3 +66,7 @@ public sealed class SharedLearnerTests
         Assert.Equal(envAgent.Buffer.Rewards.data<float>().ToArray(), onlineAgent.Buffer.Rewards.data<float>().ToArray());   // incl. gamma * V bootstrap of the truncated step
     }
 }
+
+/// <summary>Keeps <see cref="SharedLearnerTests"/> from running in parallel with other tests.</summary>
+[CollectionDefinition(nameof(SharedLearnerTests), DisableParallelization = true)]
+public sealed class SharedLearnerCollection;
