@@ -201,7 +201,7 @@ public sealed class PpoLearningTests
         Assert.Equal((6, 6), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 6, "sb3")));        // at most the run
         Assert.Null(RolloutLength.ForRun(PpoOptions.Default, true, 60, "sb3").Note);                   // chosen: kept
         Assert.Null(RolloutLength.ForRun(PpoOptions.Default with { NSteps = 100 }, false, 100_000, "sb3").Note);
-        Assert.Contains("a tenth of the run (1600 steps)", RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3").Note);
+        Assert.Contains("The run has 1600 steps: instead of the sb3 preset's n_steps 2048, using n_steps 160", RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3").Note);
         static (int, int) Capped((PpoOptions Options, string? Note) r) => (r.Options.NSteps, r.Options.BatchSize);
     }
 

@@ -28,7 +28,7 @@ public static class RolloutLength
         if (options.NSteps <= cap) return (options, null);
         var capped = options with { NSteps = cap, BatchSize = Math.Min(options.BatchSize, cap) };
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"n_steps {options.NSteps} of the {preset} preset is longer than a tenth of the run ({runSteps} steps); using n_steps {cap} and minibatch {capped.BatchSize} so that the agent is updated during the run. Set n_steps to choose.");
+            $"The run has {runSteps} steps: instead of the {preset} preset's n_steps {options.NSteps}, using n_steps {cap} (a tenth of the run, at least {Minimum}, at most the run) and minibatch {capped.BatchSize}, so that the agent is updated during the run. Set n_steps to choose.");
         return (capped, note);
     }
 }
