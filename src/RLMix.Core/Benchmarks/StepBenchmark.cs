@@ -25,9 +25,9 @@ public static class StepBenchmark
         var names = (o.Methods ?? MethodRegistry.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
         const int numClasses = 10;
 
-        torch.manual_seed(o.Seed);
-        using var inputs = torch.randn([o.BatchSize, .. o.Image.Select(i => (long)i)]).to(device);
-        using var labels = torch.randint(0, numClasses, [o.BatchSize], dtype: ScalarType.Int64).to(device);
+        using var data = new Generator((ulong)o.Seed);
+        using var inputs = torch.randn([o.BatchSize, .. o.Image.Select(i => (long)i)], generator: data).to(device);
+        using var labels = torch.randint(0, numClasses, [o.BatchSize], dtype: ScalarType.Int64, generator: data).to(device);
         var batch = new Batch(inputs, labels);
 
         var runners = names.Select(n => new Runner(n, o, numClasses, device)).ToList();
@@ -166,11 +166,10 @@ public static class StepBenchmark
         {
             Name = name;
             this.numClasses = numClasses;
-            torch.manual_seed(o.Seed);
-            Model = ModelFactory.Create(o.Model, o.Image[0], numClasses);
+            Model = ModelFactory.Create(o.Model, o.Image[0], numClasses, o.Seed);
             Model.to(device);
             method = MethodRegistry.Create(name, Settings(o));
-            method.Attach(Model);
+            method.Attach(Model, o.Seed + 2);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
             trainer = new Trainer(Model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);
             generator = new Generator((ulong)o.Seed + 1, device);

@@ -51,11 +51,13 @@ public sealed class LaMixMethod : ITrainingMethod
     public IEnumerable<Parameter> ExtraParameters => Head.parameters();
 
     /// <inheritdoc />
-    /// <remarks>Creates W_t (initialization uses torch's global generator, like the model's) on the model's device.</remarks>
-    public void Attach(ClassifierModel model)
+    /// <remarks>Creates W_t with PyTorch's default Linear initialization drawn from <paramref name="initSeed"/>, on the model's device.</remarks>
+    public void Attach(ClassifierModel model, long initSeed)
     {
         head?.Dispose();
         head = nn.Linear(model.FeatureDim, model.NumClasses);
+        using (var generator = new Generator(unchecked((ulong)initSeed)))
+            DefaultInit.Apply(head, generator);
         var device = model.parameters().FirstOrDefault()?.device;
         if (device is not null)
             head.to(device);

@@ -25,9 +25,11 @@ public interface ITrainingMethod : IDisposable
     /// <summary>
     /// Called once with the model before the <see cref="Trainer"/> is built and before
     /// <see cref="ExtraParameters"/> is read, so that a method can size its own layers from the model
-    /// (LaMix's head needs <see cref="ClassifierModel.FeatureDim"/>). The default does nothing.
+    /// (LaMix's head needs <see cref="ClassifierModel.FeatureDim"/>). Layers the method creates are
+    /// initialized from <paramref name="initSeed"/> (never from torch's process-wide generator).
+    /// The default does nothing.
     /// </summary>
-    void Attach(ClassifierModel model) { }
+    void Attach(ClassifierModel model, long initSeed) { }
 
     /// <summary>What the method decided for a run of <paramref name="totalSteps"/> steps, as sentences for the run's log (e.g. RL-Mix's rollout length). The default is none.</summary>
     IEnumerable<string> Plan(long totalSteps) => [];

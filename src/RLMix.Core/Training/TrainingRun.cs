@@ -37,11 +37,10 @@ public static class TrainingRun
         var trainLoader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
         var testLoader = DataLoader.ForEvaluation(splits.Test, config.Data, device, trainLoader.Normalization);
         var evaluator = new Evaluator(trainLoader.Normalization.Mean, trainLoader.Normalization.Std);
-        torch.manual_seed(Seeds.Derive(config.Seed, "model"));
-        using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses);
+        using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"));
         model.to(device);
         using var method = MethodRegistry.Create(config.Method, config.Methods);
-        method.Attach(model);
+        method.Attach(model, Seeds.Derive(config.Seed, "method-init"));
         PrepareDirectory(run);
 
         using var trainer = new Trainer(model, config.Trainer, trainLoader.BatchesPerEpoch, config.Epochs, method.ExtraParameters);
@@ -184,8 +183,7 @@ public static class TrainingRun
             .Add("run", Write)
             .Add("trainer", trainer.Save)
             .Add("method", method.SaveState)
-            .AddGenerator("method-generator", generator)
-            .Add("torch-rng", w => { using var t = torch.random.get_rng_state(); w.Write(t.data<byte>().ToArray()); });
+            .AddGenerator("method-generator", generator);
 
         public void Restore(CheckpointSections s, Trainer trainer, ITrainingMethod method, Generator generator)
         {
@@ -193,8 +191,6 @@ public static class TrainingRun
             using (var r = s.Open("trainer")) trainer.Load(r);
             using (var r = s.Open("method")) method.LoadState(r);
             s.RestoreGenerator("method-generator", generator);
-            using var rng = torch.tensor(s.Get("torch-rng"), dtype: ScalarType.Byte);
-            torch.random.set_rng_state(rng);
         }
 
         void Write(BinaryWriter w)

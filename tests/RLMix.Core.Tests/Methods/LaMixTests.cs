@@ -36,7 +36,7 @@ public sealed class LaMixTests
         using var scope = NewDisposeScope();
         using var model = TinyClassifier.Create(1, 3, 4, seed: 3);
         using var method = new LaMixMethod(new LaMixOptions { Beta = 0.25 });
-        method.Attach(model);
+        method.Attach(model, initSeed: 0);
         using (no_grad())
         {
             method.Head.weight!.copy_(linspace(-1, 1, 3 * model.FeatureDim).view(3, model.FeatureDim));
@@ -132,7 +132,7 @@ public sealed class LaMixTests
             using var model = TinyClassifier.Create(1, 3, 4, seed: 5);
             var method = new LaMixMethod(new LaMixOptions { GlobalLabelGradient = mode });
             manual_seed(6);
-            method.Attach(model);
+            method.Attach(model, initSeed: 0);
             var prepared = new LaMixBatch(randn([3, 1, 4, 4], generator: new Generator(7)), SoftTargets.OneHot(tensor(new long[] { 0, 1, 2 }), 3), false);
             method.Loss(model, prepared).backward();
             return (model.parameters().Select(p => p.grad!.clone()).ToArray(), method.Head.weight!.grad?.clone());

@@ -14,7 +14,7 @@ public sealed class MemoryTests
     {
         using var model = TinyClassifier.Create(1, 3, 8, seed: 1);
         using var lamix = new LaMixMethod(new LaMixOptions());
-        lamix.Attach(model);
+        lamix.Attach(model, initSeed: 0);
         var gen = new Generator(2);
         var batch = new Batch(randn([8, 1, 8, 8], generator: gen), randint(3, [8], generator: gen));
         IMixer[] mixers = [new InputMixup(new MixupOptions()), new CutMix(new CutMixOptions()), new RMixMixer(new RMixOptions())];

@@ -53,12 +53,12 @@ public sealed class SmallCnnTests
     [Fact]
     public void Factory_CreatesByName_AndRejectsUnknownNames()
     {
-        using var cnn = ModelFactory.Create("small-cnn", 1, 10);
+        using var cnn = ModelFactory.Create("small-cnn", 1, 10, seed: 0);
         Assert.IsType<SmallCnn>(cnn);
-        using var resnet = ModelFactory.Create("preact-resnet18", 3, 100);
+        using var resnet = ModelFactory.Create("preact-resnet18", 3, 100, seed: 0);
         Assert.IsType<PreActResNet18>(resnet);
         Assert.Equal(100, resnet.NumClasses);
-        var e = Assert.Throws<RLMix.Errors.UsageException>(() => ModelFactory.Create("resnet50", 3, 10));
+        var e = Assert.Throws<RLMix.Errors.UsageException>(() => ModelFactory.Create("resnet50", 3, 10, seed: 0));
         Assert.Contains("resnet50", e.Message);
         Assert.Contains("small-cnn, preact-resnet18", e.Message);
     }

@@ -146,6 +146,35 @@ public sealed class TrainingRunTests : IDisposable
         AssertSameNumbers(a, b);
     }
 
+    [Theory]
+    [InlineData("mixup")]
+    [InlineData("lamix")]
+    public void SameSeed_SameNumbers_WhileAnotherThreadUsesTorchsGlobalGenerator(string method)
+    {
+        var reference = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
+        using var stop = new CancellationTokenSource();
+        // What a parallel test class or the user's own code may do in the same process.
+        var noise = new Thread(() =>
+        {
+            for (long i = 0; !stop.IsCancellationRequested; i++)
+            {
+                TorchSharp.torch.manual_seed(i);
+                using var x = TorchSharp.torch.randn(64);
+            }
+        });
+        noise.Start();
+        try
+        {
+            var again = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
+            AssertSameNumbers(reference, again);
+        }
+        finally
+        {
+            stop.Cancel();
+            noise.Join();
+        }
+    }
+
     [Fact]
     public void SaveExamples_WritesTheGrid_AndDoesNotChangeTraining()
     {
