@@ -50,13 +50,11 @@ public sealed class MixupSession : IDisposable
         return new MixupSession(model, trainer, env, steps);
     }
 
-    /// <summary>Writes the classifier's training state (model, optimizer, schedule), the env's state and torch's global generator.</summary>
+    /// <summary>Writes the classifier's training state (model, optimizer, schedule) and the env's state.</summary>
     public void SaveState(BinaryWriter writer)
     {
         trainer.Save(writer);
         Env.SaveState(writer);
-        using var rng = torch.random.get_rng_state();
-        rng.Save(writer);
     }
 
     /// <summary>Restores what <see cref="SaveState"/> wrote into a session built with the same config.</summary>
@@ -64,8 +62,6 @@ public sealed class MixupSession : IDisposable
     {
         trainer.Load(reader);
         Env.LoadState(reader);
-        using var rng = TorchSharp.TensorExtensionMethods.Load(reader);
-        torch.random.set_rng_state(rng);
     }
 
     /// <inheritdoc />
