@@ -50,6 +50,20 @@ public sealed class MixupSession : IDisposable
         return new MixupSession(model, trainer, env, steps);
     }
 
+    /// <summary>Writes the classifier's training state (model, optimizer, schedule) and the env's state.</summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        trainer.Save(writer);
+        Env.SaveState(writer);
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote into a session built with the same config.</summary>
+    public void LoadState(BinaryReader reader)
+    {
+        trainer.Load(reader);
+        Env.LoadState(reader);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using RLMix.Agents.Learning;
 using RLMix.Agents.Metrics;
+using RLMix.Configuration;
 using RLMix.Data;
 using RLMix.Envs.Mixup;
 using RLMix.Envs.Rewards;
@@ -7,6 +8,8 @@ using RLMix.Envs.Spaces;
 using RLMix.Errors;
 using RLMix.Mixing;
 using RLMix.Training;
+using RLMix.Agents.Policies;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,27 +20,29 @@ namespace RLMix.Agents;
 /// the saliency and logits (the observation), a policy picks each image's q, and
 /// <see cref="RLMixStep"/> mixes, trains and computes the reward, exactly as one
 /// <see cref="MixupEnv"/> step does. With the <c>online</c> policy a PPO agent learns during the
-/// classifier's training, as in the paper: each step's transition goes into the agent's rollout
-/// buffer, and a full buffer is trained on at the next step, once the next observation gives the
-/// bootstrap value.
+/// classifier's training, as in the paper, through the same learner as <c>rlmix agent train</c>
+/// (<see cref="PpoAgent.Record"/>, <see cref="PpoAgent.UpdateIfFull"/>): a step's transition is recorded
+/// once the next batch's observation is known, with MixupEnv's episode ends (an epoch end is truncated
+/// and bootstrapped from the next epoch's first observation; terminal with the paper preset).
+/// <c>random</c>, <c>fixed:Q</c> and <c>learned:DIR</c> come from <see cref="PolicyFactory"/>.
 /// </summary>
 /// <remarks>
-/// Online learning runs the classifier's training as one continuing stream: with the sb3 preset the
-/// epoch boundary is not an episode end (GAE runs across it; SB3's truncation bootstrap would only cut
-/// the lambda-return there), with the paper preset every epoch end is terminal, as the official code.
-/// The online agent's learning rate follows the run's progress (steps / total steps).
+/// The run's last transition is never recorded (no observation follows it); the online agent is not
+/// kept after the run, so this changes nothing. The online agent's learning rate follows the run's
+/// progress (steps / total steps), and its rollout length follows <see cref="RolloutLength"/>.
 /// </remarks>
 public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochStats
 {
     const int ObservationGrid = 8;
+    const string Online = "online";
     readonly IRewardFunction reward = RewardRegistry.Load(options.RewardPlugin is null ? options.Reward : null, options.RewardPlugin, options.RewardType);
     readonly MixupEnvOptions envOptions = options.Env();
     readonly RMixSampler sampler = new(options.RMix, "rlmix.rmix");
-    readonly PpoOptions ppo = options.Ppo();
+    readonly PpoOptions ppo = ValidatePolicy(options).Ppo();
     readonly MetricLogger logger = MetricLogger.None;
-    PpoAgent? agent;            // online or learned
-    string ObservationKind => agent?.Spec.ObservationKind ?? (ppo.Network == "paper" ? "dict" : "flat");
-    bool trainPending;          // the buffer is full: train once the next observation is known
+    PpoAgent? agent;            // the online learner
+    IPolicy? policy;            // random, fixed or learned
+    Transition? pending;        // the online agent's last step, waiting for the next observation
     double rewardSum;
     long rewardCount;
     int K => sampler.K;
@@ -52,8 +57,12 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     /// <summary>For examples: R-Mix with uniform q (what the policy's choices are drawn from before it learns).</summary>
     public IMixer Mixer => new RMixMixer(options.RMix);
 
-    /// <summary>The online or loaded agent (null for random and fixed policies, and before the first step).</summary>
-    public PpoAgent? Agent => agent;
+    /// <summary>The online agent (null for other policies, and before the first step).</summary>
+    public PpoAgent? Agent => agent ?? (policy as LearnedPolicy)?.Agent;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Plan(long totalSteps) =>
+        options.Policy == Online && OnlinePpo(totalSteps).Note is { } note ? [note] : [];
 
     /// <inheritdoc />
     public Tensor TrainStep(Trainer trainer, Batch batch, MethodStep step)
@@ -61,99 +70,83 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         using var scope = NewDisposeScope();
         int b = (int)batch.Labels.shape[0];
         var backend = new TrainerMixupBackend(trainer, options.RMix.Loss);
-        EnsureAgent(b, step);
+        EnsurePolicy(b, step);
         var (saliency, logits) = backend.CleanPass(batch);
         var observation = Observation(saliency, logits);
 
         Tensor? actions = null;      // null: R-Mix's sampler draws q uniformly (the random policy)
         Tensor? values = null, logProbs = null;
-        if (options.Policy == "online")
+        if (agent is not null)
         {
-            if (trainPending) TrainAgent(observation, episodeEnded: envOptions.TerminalAtEpochEnd && step.BatchIndex == 0, step);
-            (actions, values, logProbs) = agent!.Sample(observation);
+            bool episodeStart = agent.LastObservation is null || step.BatchIndex == 0;
+            if (pending is { } last)
+            {
+                // The previous batch ended its epoch when this one starts a new one: MixupEnv's episode end.
+                bool terminated = step.BatchIndex == 0 && envOptions.TerminalAtEpochEnd;
+                bool truncated = step.BatchIndex == 0 && !terminated;
+                agent.Record(last.Actions, last.Values, last.LogProbs, last.Rewards, last.Reward, terminated, truncated, observation);
+                last.Dispose();
+                pending = null;
+            }
+            agent.UpdateIfFull(observation, episodeStart, step.TotalSteps, logger);
+            (actions, values, logProbs) = agent.Sample(agent.LastObservation!);
         }
-        else if (options.Policy.StartsWith("fixed:", StringComparison.Ordinal))
-            actions = full(b, FixedIndex(options.Policy), dtype: int64);
-        else if (options.Policy != "random")
-            actions = agent!.Act(observation, deterministic: true);
-
-        // One draw in R-Mix's order (p, q unless the policy chose, lambda, permutation): with the random
-        // policy this is RMixMixer's stream, so --method rlmix with policy random is --method rmix.
+        else if (policy is not RandomPolicy)
+            actions = policy!.Act(observation);
+        // The random policy leaves q to R-Mix's sampler: one draw in R-Mix's order (p, q unless the
+        // policy chose, lambda, permutation), so --method rlmix with policy random is --method rmix.
         var draw = sampler.Draw(b, step.Generator, batch.Inputs.device, actions: actions);
         actions = draw.Actions!;
         var result = RLMixStep.Run(backend, batch, saliency, logits, draw, reward, step.NumClasses, ObservationGrid);
+        double meanReward = result.Reward.to(float64).mean().item<double>();
 
-        if (options.Policy == "online")
-        {
-            var rewards = result.Reward.dim() == 0 || agent!.RewardWidth == 1 ? result.Reward.to(float32).mean().reshape(1) : result.Reward.to(float32);
-            bool episodeStart = agent!.NumTimesteps == 0 || (envOptions.TerminalAtEpochEnd && step.BatchIndex == 0);
-            agent.Buffer.Add(observation, actions, rewards, episodeStart, values!, logProbs!);
-            agent.NumTimesteps++;
-            trainPending = agent.Buffer.Full;
-        }
-        rewardSum += result.Reward.to(float64).mean().item<double>();
+        if (agent is not null)
+            pending = new Transition(actions, values!, logProbs!, agent.RewardColumns(meanReward, result.Reward.dim() == 1 ? result.Reward : null), meanReward);
+        rewardSum += meanReward;
         rewardCount++;
         if (qByClass.Length != step.NumClasses * K) qByClass = new long[step.NumClasses * K];
-        var counts = bincount((batch.Labels * K + actions.to(int64)).cpu(), minlength: qByClass.Length).data<long>().ToArray();
+        var counts = bincount((batch.Labels * K + actions.to(int64).to(batch.Labels.device)).cpu(), minlength: qByClass.Length).data<long>().ToArray();
         for (int i = 0; i < qByClass.Length; i++) qByClass[i] += counts[i];
         return result.Step.Loss.detach().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>GAE on the full buffer, bootstrapped from the value of <paramref name="next"/>, then one PPO update.</summary>
-    void TrainAgent(IReadOnlyDictionary<string, Tensor> next, bool episodeEnded, MethodStep step)
-    {
-        using (var last = agent!.PredictValues(next))
-            agent.Buffer.ComputeReturnsAndAdvantage(last, episodeEnded);
-        agent.Iterations++;
-        double progressRemaining = step.TotalSteps > 0 ? Math.Max(0, 1.0 - (double)agent.NumTimesteps / step.TotalSteps) : 1.0;
-        Ppo.Train(agent, progressRemaining, logger);
-        agent.Buffer.Reset();
-        trainPending = false;
     }
 
     IReadOnlyDictionary<string, Tensor> Observation(Tensor saliency, Tensor logits)
     {
         var pooled = Saliency.PoolAndNormalize(saliency, ObservationGrid);                                   // eq. 3
-        return ObservationKind == "dict"
+        var kind = agent?.Spec.ObservationKind ?? (policy is not null && PolicyFactory.WantsDictObservation(policy) ? "dict" : "flat");
+        return kind == "dict"
             ? new Dictionary<string, Tensor> { [DictObservationEnv.SaliencyKey] = pooled.to(float32), [DictObservationEnv.LogitsKey] = logits.to(float32) }
             : new Dictionary<string, Tensor> { [AgentSpec.FlatKey] = cat([pooled.flatten(1).to(float32), logits.to(float32)], 1) };
     }
 
-    void EnsureAgent(int batchSize, MethodStep step)
+    void EnsurePolicy(int batchSize, MethodStep step)
     {
-        int numClasses = step.NumClasses;
-        if (options.Policy == "random" || options.Policy.StartsWith("fixed:", StringComparison.Ordinal)) return;
-        var spec = new AgentSpec(ObservationKind, batchSize, ObservationGrid * ObservationGrid + numClasses, ObservationGrid, sampler.K);
-        if (agent is null)
+        if (options.Policy != Online)
         {
-            if (options.Policy == "online") agent = PpoAgent.Create(spec, OnlinePpo(step.TotalSteps), seed: randint(0, int.MaxValue, [1], generator: step.Generator, dtype: int64).item<long>());
-            else if (options.Policy.StartsWith("learned:", StringComparison.Ordinal)) agent = PpoAgent.Load(options.Policy["learned:".Length..]);
-            else throw new UsageException($"Unknown rlmix.policy '{Echo.Of(options.Policy)}'. Allowed values: online, random, fixed:Q, learned:DIR.");
+            policy ??= PolicyFactory.CreateForMixup(options.Policy, batchSize, step.NumClasses, ObservationGrid, K, randomSource: step.Generator);
+            if (policy is LearnedPolicy learned)
+                learned.Agent.Spec.EnsureFits(Spec(batchSize, step.NumClasses, learned.Agent.Spec.ObservationKind), learned.Agent.Network.AnyBatchSize, options.Policy);
+            return;
         }
-        agent.Spec.EnsureFits(spec, anyBatchSize: agent.Options.Network == "per-image", options.Policy);
+        var kind = ppo.Network == "paper" ? "dict" : "flat";
+        agent ??= PpoAgent.Create(Spec(batchSize, step.NumClasses, kind), OnlinePpo(step.TotalSteps).Options,
+            seed: Seeds.Derive(unchecked((long)step.Generator.initial_seed()), "agent"));   // draws nothing: the R-Mix draws stay those of the env
+        agent.Spec.EnsureFits(Spec(batchSize, step.NumClasses, kind), anyBatchSize: false, "(online)");
     }
 
-    /// <summary>
-    /// The online agent's PPO options. Without an explicit n_steps, the preset's rollout (2048 for sb3)
-    /// is capped at a tenth of the run's steps (at least 16), so that the agent updates during the
-    /// classifier's training rather than never (a 2-epoch run on fashion-mnist-mini has 120 steps).
-    /// </summary>
-    PpoOptions OnlinePpo(long totalSteps)
-    {
-        if (options.NSteps is not null || totalSteps <= 0) return ppo;
-        int cap = (int)Math.Max(16, totalSteps / 10);
-        return ppo.NSteps <= cap ? ppo : ppo with { NSteps = cap, BatchSize = Math.Min(ppo.BatchSize, cap) };
-    }
+    AgentSpec Spec(int batchSize, int numClasses, string kind) =>
+        new(kind, batchSize, ObservationGrid * ObservationGrid + numClasses, ObservationGrid, K);
 
-    long FixedIndex(string policy)
+    (PpoOptions Options, string? Note) OnlinePpo(long totalSteps) => RolloutLength.ForRun(ppo, options.NSteps is not null, totalSteps, options.Preset);
+
+    static RLMixOptions ValidatePolicy(RLMixOptions o)
     {
-        if (!double.TryParse(policy["fixed:".Length..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var q))
-            throw new UsageException($"rlmix.policy '{Echo.Of(policy)}': Q must be a number, e.g. fixed:0.55.");
-        var values = sampler.TopKValues;
-        int index = Enumerable.Range(0, values.Count).MinBy(i => Math.Abs(values[i] - q));
-        if (Math.Abs(values[index] - q) > 1e-3)
-            throw new UsageException($"rlmix.policy '{Echo.Of(policy)}': Q must be one of the top-k values {string.Join(", ", values.Select(v => v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)))}.");
-        return index;
+        if (o.Policy != Online)
+        {
+            try { PolicyFactory.Check(o.Policy, o.RMix.K); }   // a learned agent is loaded (checksum, weights) before any data
+            catch (UsageException e) { throw new UsageException($"rlmix.policy: {e.Message} (or online)", e); }
+        }
+        return o;
     }
 
     /// <summary>How often each q was chosen this epoch, over all classes.</summary>
@@ -180,50 +173,73 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     /// <inheritdoc />
     public void SaveState(BinaryWriter writer)
     {
-        writer.Write(rewardSum); writer.Write(rewardCount); writer.Write(trainPending);
+        writer.Write(rewardSum); writer.Write(rewardCount); writer.Write(false);   // was "an update pending", now part of the agent's rollout
         foreach (var c in QCounts()) writer.Write(c);   // derived, still written so that the checkpoint format stays as it was
         writer.Write(qByClass.Length);
         foreach (var c in qByClass) writer.Write(c);
-        bool online = options.Policy == "online" && agent is not null;
-        writer.Write(online);
-        if (!online) return;
-        // The agent saves itself as a directory (weights, optimizer, RNG, rollout buffer); carry its files.
-        string dir = Directory.CreateTempSubdirectory("rlmix-agent-").FullName;
-        try
-        {
-            agent!.Save(dir);
-            var files = Directory.GetFiles(dir);
-            writer.Write(files.Length);
-            foreach (var f in files) { writer.Write(Path.GetFileName(f)); var bytes = File.ReadAllBytes(f); writer.Write(bytes.Length); writer.Write(bytes); }
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        writer.Write(agent is not null);
+        if (agent is null) return;
+        var bytes = agent.ToSections().ToArray();
+        writer.Write(bytes.Length);
+        writer.Write(bytes);
+        writer.Write(pending is not null);
+        pending?.Save(writer);
     }
 
     /// <inheritdoc />
     public void LoadState(BinaryReader reader)
     {
-        rewardSum = reader.ReadDouble(); rewardCount = reader.ReadInt64(); trainPending = reader.ReadBoolean();
+        rewardSum = reader.ReadDouble(); rewardCount = reader.ReadInt64(); reader.ReadBoolean();
         for (int i = 0; i < K; i++) reader.ReadInt64();   // the q totals: derived from the per-class counts
         qByClass = new long[reader.ReadInt32()];
         for (int i = 0; i < qByClass.Length; i++) qByClass[i] = reader.ReadInt64();
         if (!reader.ReadBoolean()) return;
-        string dir = Directory.CreateTempSubdirectory("rlmix-agent-").FullName;
-        try
-        {
-            int n = reader.ReadInt32();
-            for (int i = 0; i < n; i++)
-            {
-                string name = Path.GetFileName(reader.ReadString());
-                File.WriteAllBytes(Path.Combine(dir, name), reader.ReadBytes(reader.ReadInt32()));
-            }
-            agent?.Dispose();
-            agent = PpoAgent.Load(dir);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        if (options.Policy != Online)
+            throw new UsageException($"The checkpoint holds an online RL-Mix agent, but rlmix.policy is '{options.Policy}'; resume with the policy it was written with.");
+        CheckpointSections sections;
+        try { sections = CheckpointSections.ReadFrom(reader.ReadBytes(reader.ReadInt32())); }
+        catch (InvalidDataException e) { throw new DataException($"The checkpoint's online agent is malformed ({e.Message}).", e); }
+        agent?.Dispose();
+        agent = PpoAgent.FromSections(sections, "the checkpoint's online agent");
+        pending?.Dispose();
+        pending = reader.ReadBoolean() ? Transition.Load(reader) : null;
     }
 
     /// <inheritdoc />
-    public void Dispose() => agent?.Dispose();
+    public void Dispose()
+    {
+        pending?.Dispose();
+        agent?.Dispose();
+        (policy as IDisposable)?.Dispose();
+    }
+
+    /// <summary>An online step's actions, values, log-probabilities and reward columns, kept until the next observation.</summary>
+    sealed class Transition(Tensor actions, Tensor values, Tensor logProbs, Tensor rewards, double reward) : IDisposable
+    {
+        public Tensor Actions { get; } = actions.detach().clone().DetachFromDisposeScope();
+        public Tensor Values { get; } = values.detach().clone().DetachFromDisposeScope();
+        public Tensor LogProbs { get; } = logProbs.detach().clone().DetachFromDisposeScope();
+        public Tensor Rewards { get; } = rewards.detach().clone().DetachFromDisposeScope();
+        public double Reward { get; } = reward;
+
+        public void Save(BinaryWriter w)
+        {
+            foreach (var t in new[] { Actions, Values, LogProbs, Rewards }) t.Save(w);
+            w.Write(Reward);
+        }
+
+        public static Transition Load(BinaryReader r)
+        {
+            using var scope = NewDisposeScope();
+            var t = Enumerable.Range(0, 4).Select(_ => TensorExtensionMethods.Load(r)).ToArray();
+            return new Transition(t[0], t[1], t[2], t[3], r.ReadDouble());
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in new[] { Actions, Values, LogProbs, Rewards }) t.Dispose();
+        }
+    }
 
     /// <summary>Registers <c>rlmix</c> in the method registry (RLMix.Core cannot reference this assembly).</summary>
     public static void Register() =>

@@ -28,6 +28,16 @@ public sealed class EpisodeGuard(string envName)
             throw new InvalidOperationException($"{envName}: Step was called after the episode ended (terminated or truncated). Call Reset() to start a new episode.");
     }
 
+    /// <summary>Whether an episode was started (the env was reset at least once).</summary>
+    public bool Started => started;
+
+    /// <summary>Restores the state of a saved env (<see cref="Started"/>, <see cref="Done"/>).</summary>
+    public void Restore(bool started, bool done)
+    {
+        this.started = started;
+        this.done = done;
+    }
+
     /// <summary>Call at the end of <c>Step</c> with the step's flags.</summary>
     public void AfterStep(bool terminated, bool truncated) => done = terminated || truncated;
 }

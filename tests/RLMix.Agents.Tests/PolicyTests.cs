@@ -44,7 +44,7 @@ public sealed class PolicyTests
     [InlineData("fixed:0.5", "not one of R-Mix's top-k values")]
     [InlineData("fixed:abc", "Q must be a number")]
     [InlineData("greedy", "Unknown policy 'greedy'")]
-    [InlineData("learned:/nonexistent/agent/dir", "policy.json is missing")]
+    [InlineData("learned:/nonexistent/agent/dir", "agent.rlmix is missing")]
     public void PolicyFactory_RejectsBadSpecsClearly(string spec, string message)
     {
         var e = Assert.Throws<UsageException>(() => PolicyFactory.Create(spec, Observations, Actions));

@@ -61,9 +61,10 @@ public sealed class PpoLearningTests
     public void Rollout_TruncatedStepsBootstrapGammaTimesFinalValue_TerminatedStepsDoNot(bool terminate)
     {
         using var env = new BanditEnv(length: 2, terminate: terminate);
-        using var agent = PpoAgent.Create(env, Fast with { NSteps = 4 }, seed: 3);
+        using var agent = PpoAgent.Create(env, Fast with { NSteps = 8 }, seed: 3);
         var raw = new List<double>();
-        Assert.True(Ppo.CollectRollout(agent, env, info => { raw.Add(info.Reward); return true; }));
+        // Stop after 4 of 8 steps, before any update changes the value network.
+        Assert.False(Ppo.CollectRollout(agent, env, info => { raw.Add(info.Reward); return info.NumTimesteps < 4; }));
 
         // The final observation of the first episode: replay the env (its observations do not depend on actions).
         using var replay = new BanditEnv(length: 2, terminate: terminate);
@@ -76,7 +77,7 @@ public sealed class PpoLearningTests
         Assert.Equal(raw[0], stored[0], 5);
         var expected = terminate ? raw[1] : raw[1] + 0.99 * finalValue.item<float>();
         Assert.Equal(expected, stored[1], 5);
-        Assert.Equal(new[] { 1f, 0f, 1f, 0f }, agent.Buffer.EpisodeStarts.data<float>().ToArray());
+        Assert.Equal(new[] { 1f, 0f, 1f, 0f }, agent.Buffer.EpisodeStarts.data<float>().Take(4).ToArray());
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class PpoLearningTests
         using var g1 = new TorchSharp.torch.Generator(5);
         using var g2 = new TorchSharp.torch.Generator(5);
         Assert.Equal(agent.Act(o, false, g1).data<long>().ToArray(), loaded.Act(o, false, g2).data<long>().ToArray());
-        Assert.True(File.Exists(Path.Combine(dir, "policy.json")) && File.Exists(Path.Combine(dir, "agent.bin")) && File.Exists(Path.Combine(dir, "training.bin")));
+        Assert.Equal([PpoAgent.FileName], Directory.GetFiles(dir).Select(Path.GetFileName));   // one file, no temporaries left
         Directory.Delete(dir, true);
     }
 
@@ -147,7 +148,7 @@ public sealed class PpoLearningTests
         Assert.Equal(new long[] { 7 }, loaded.Act(new Dictionary<string, Tensor> { ["obs"] = obs }, true).shape);
 
         var missing = Assert.Throws<RLMix.Errors.UsageException>(() => PpoAgent.Load(Path.Combine(dir, "nope")));
-        Assert.Contains("policy.json is missing", missing.Message);
+        Assert.Contains("agent.rlmix is missing", missing.Message);
         Directory.Delete(dir, true);
     }
 
@@ -165,6 +166,43 @@ public sealed class PpoLearningTests
         Assert.Equal(24, agent.NumTimesteps);
         Assert.Equal(1, agent.Iterations);       // 16-step rollouts: one update, the second rollout half full
         Assert.Equal(8, agent.Buffer.Pos);
+    }
+
+    [Fact]
+    public void Load_RefusesAFileWithAFlippedBit_OrNaNWeights_NamingTheFile()
+    {
+        var dir = TempDir();
+        using var env = new BanditEnv();
+        using (var agent = PpoAgent.Create(env, Fast, seed: 2)) agent.Save(dir);
+        var path = PpoAgent.PathIn(dir);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        var flipped = Assert.Throws<RLMix.Errors.DataException>(() => PpoAgent.Load(dir));
+        Assert.Contains(path, flipped.Message);
+        Assert.Contains("checksum", flipped.Message);
+
+        using (var agent = PpoAgent.Create(env, Fast, seed: 2))
+        {
+            using (no_grad()) agent.Network.parameters().Last()[0] = float.NaN;   // a checksum cannot catch weights saved NaN
+            agent.Save(dir);
+        }
+        var nan = Assert.Throws<RLMix.Errors.DataException>(() => PpoAgent.Load(dir));
+        Assert.Contains(path, nan.Message);
+        Assert.Contains("NaN", nan.Message);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void RolloutLength_CapsAtATenthOfTheRun_OnlyWhenNotChosen()
+    {
+        Assert.Equal((160, 64), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3")));
+        Assert.Equal((16, 16), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 60, "sb3")));     // at least 16
+        Assert.Equal((6, 6), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 6, "sb3")));        // at most the run
+        Assert.Null(RolloutLength.ForRun(PpoOptions.Default, true, 60, "sb3").Note);                   // chosen: kept
+        Assert.Null(RolloutLength.ForRun(PpoOptions.Default with { NSteps = 100 }, false, 100_000, "sb3").Note);
+        Assert.Contains("The run has 1600 steps: instead of the sb3 preset's n_steps 2048, using n_steps 160", RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3").Note);
+        static (int, int) Capped((PpoOptions Options, string? Note) r) => (r.Options.NSteps, r.Options.BatchSize);
     }
 
     internal static string TempDir() => Directory.CreateTempSubdirectory("rlmix-agent-test-").FullName;

@@ -20,7 +20,7 @@ public sealed class AgentCommandTests : IDisposable
     {
         var train = RlmixProcess.Run(dir, ["agent", "train", .. Data, "--episodes", "2", "--out", "agent"]);
         Assert.True(train.ExitCode == 0, train.Output);
-        foreach (var f in new[] { "policy.json", "agent.bin", "training.bin", "agent.json", "progress.csv" })
+        foreach (var f in new[] { "agent.rlmix", "agent.json", "progress.csv", "checkpoint.bin" })
             Assert.True(File.Exists(Path.Combine(dir, "agent", f)), f);
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "agent", "agent.json"))))
             Assert.Equal(2, summary.RootElement.GetProperty("episodes").GetArrayLength());

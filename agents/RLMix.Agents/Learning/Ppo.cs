@@ -17,90 +17,63 @@ public static class Ppo
     /// <paramref name="totalTimesteps"/> steps in all (an absolute count, so a loaded agent continues
     /// where it stopped; like SB3, the last rollout is completed even if it passes the total), or until
     /// <paramref name="onStep"/> returns false (a rollout that the stopping step completed is still
-    /// trained on). An unfinished rollout stays in the agent (and in its checkpoint). The learning-rate schedule's progress is NumTimesteps / totalTimesteps.
+    /// trained on). An unfinished rollout stays in the agent (and in its saved file). The learning-rate
+    /// schedule's progress is NumTimesteps / totalTimesteps.
     /// </summary>
     public static void Learn<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, long totalTimesteps, MetricLogger? logger = null,
         Func<PpoStepInfo, bool>? onStep = null) where TObs : notnull
     {
-        logger ??= MetricLogger.None;
         agent.EnsureFitsForTraining(env.ObservationSpace, env.ActionSpace);
-        while (agent.NumTimesteps < totalTimesteps)
+        if (agent.NumTimesteps >= totalTimesteps) return;
+        while (true)
         {
-            // 1. Rollout: fill the buffer with n steps of the current policy.
-            var keepGoing = CollectRollout(agent, env, onStep);
-            if (!agent.Buffer.Full) return;                 // stopped mid-rollout: the partial rollout waits in the agent
-
-            // 2. Advantages: GAE, bootstrapped from the value of the observation after the last step.
-            using (var last = agent.PredictValues(agent.LastObservation!))
-                agent.Buffer.ComputeReturnsAndAdvantage(last, agent.LastEpisodeStart);
-            agent.Iterations++;
-
-            // 3. Update: clipped surrogate over minibatches, n_epochs times.
-            var progressRemaining = 1.0 - (double)agent.NumTimesteps / totalTimesteps;
-            Train(agent, progressRemaining, logger);
-            agent.Buffer.Reset();
-
-            // 4. Log.
-            if (agent.RecentEpisodes.Count > 0)
-            {
-                logger.Record("rollout/ep_rew_mean", agent.RecentEpisodes.Average(e => e.Reward));
-                logger.Record("rollout/ep_len_mean", agent.RecentEpisodes.Average(e => e.Length));
-            }
-            logger.Record("time/iterations", agent.Iterations);
-            logger.Dump(agent.NumTimesteps);
-            if (!keepGoing) return;
+            var info = Step(agent, env, totalTimesteps, logger, onStep);
+            if (!info.KeepGoing || (info.Updated && agent.NumTimesteps >= totalTimesteps)) return;
         }
     }
 
     /// <summary>
-    /// Steps <paramref name="env"/> with the agent's sampled actions until the buffer is full (true) or
-    /// the callback asks to stop (false). A truncated step's reward gets gamma * V(final observation)
-    /// added, SB3's time-limit bootstrap (it reads <c>terminal_observation</c>); a terminated step gets
-    /// nothing. Either way the env is reset and the next step starts an episode. The env is reset
-    /// first when the agent has no observation yet.
+    /// Steps <paramref name="env"/> with the agent's sampled actions until the buffer is full and trained on
+    /// (true) or the callback asks to stop (false). The env is reset first when the agent has no observation yet.
     /// </summary>
-    public static bool CollectRollout<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, Func<PpoStepInfo, bool>? onStep = null) where TObs : notnull
+    public static bool CollectRollout<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, Func<PpoStepInfo, bool>? onStep = null,
+        long totalTimesteps = long.MaxValue, MetricLogger? logger = null) where TObs : notnull
     {
-        var options = agent.Options;
-        if (agent.LastObservation is null)
-            agent.SetLastObservation(ObservationTensors.From(env.Reset().Observation), episodeStart: true);
-        while (!agent.Buffer.Full)
+        while (true)
         {
-            using var scope = NewDisposeScope();
-            var observation = agent.LastObservation!;
-            var (actions, values, logProbs) = agent.Sample(observation);
-            var outcome = env.Step(actions);
-            agent.NumTimesteps++;
-
-            var rewards = RewardColumns(agent, outcome);
-            if (outcome.Truncated)
-                rewards = rewards + options.Gamma * agent.PredictValues(ObservationTensors.From(outcome.Observation));
-            agent.Buffer.Add(observation, actions, rewards, agent.LastEpisodeStart, values, logProbs);
-
-            agent.CurrentEpisodeReward += outcome.Reward;
-            agent.CurrentEpisodeLength++;
-            double? episodeReward = null;
-            int? episodeLength = null;
-            if (outcome.Done)
-            {
-                episodeReward = agent.CurrentEpisodeReward;
-                episodeLength = agent.CurrentEpisodeLength;
-                agent.RecordEpisode(agent.CurrentEpisodeReward, agent.CurrentEpisodeLength);
-                agent.CurrentEpisodeReward = 0;
-                agent.CurrentEpisodeLength = 0;
-            }
-            var info = new PpoStepInfo(agent.NumTimesteps, outcome.Reward, outcome.Terminated, outcome.Truncated,
-                agent.EpisodesCompleted, episodeReward, episodeLength, outcome.Info);
-            var keepGoing = onStep?.Invoke(info) ?? true;   // before the reset, while the info's tensors are valid
-            // A finished env is not reset when training stops here (its run may be over: MixupEnv's last epoch).
-            var next = outcome.Done && keepGoing ? env.Reset().Observation : outcome.Observation;
-            agent.SetLastObservation(ObservationTensors.From(next), episodeStart: outcome.Done);
-            if (!keepGoing) return false;
+            var info = Step(agent, env, totalTimesteps, logger, onStep);
+            if (!info.KeepGoing) return false;
+            if (info.Updated) return true;
         }
-        return true;
     }
 
-    /// <summary>One PPO update on the full buffer (SB3's <c>PPO.train</c>).</summary>
+    /// <summary>
+    /// One environment step of PPO training (the body of SB3's <c>collect_rollouts</c> loop), through the
+    /// agent's learner API: sample on <see cref="PpoAgent.LastObservation"/>, step, <see cref="PpoAgent.Record"/>
+    /// the transition (a truncated step's reward gets gamma * V(final observation), SB3's time-limit
+    /// bootstrap), reset a finished env, then <see cref="PpoAgent.UpdateIfFull"/> with the observation
+    /// the next step acts on. <paramref name="onStep"/> runs before the reset, while the info's tensors are
+    /// valid; when it returns false a finished env is not reset (its run may be over: MixupEnv's last epoch).
+    /// </summary>
+    public static PpoStepInfo Step<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, long totalTimesteps, MetricLogger? logger = null,
+        Func<PpoStepInfo, bool>? onStep = null) where TObs : notnull
+    {
+        if (agent.LastObservation is null)
+            agent.UpdateIfFull(ObservationTensors.From(env.Reset().Observation), episodeStart: true, totalTimesteps, logger);
+        using var scope = NewDisposeScope();
+        var (actions, values, logProbs) = agent.Sample(agent.LastObservation!);
+        var outcome = env.Step(actions);
+        var episode = agent.Record(actions, values, logProbs, RewardColumns(agent, outcome), outcome.Reward,
+            outcome.Terminated, outcome.Truncated, ObservationTensors.From(outcome.Observation));
+        var info = new PpoStepInfo(agent.NumTimesteps, outcome.Reward, outcome.Terminated, outcome.Truncated,
+            agent.EpisodesCompleted, episode?.Reward, episode?.Length, outcome.Info);
+        var keepGoing = onStep?.Invoke(info) ?? true;
+        var next = outcome.Done && keepGoing ? env.Reset().Observation : outcome.Observation;
+        var updated = agent.UpdateIfFull(ObservationTensors.From(next), episodeStart: outcome.Done, totalTimesteps, logger);
+        return info with { KeepGoing = keepGoing, Updated = updated };
+    }
+
+    /// <summary>One PPO update on the full buffer (SB3's <c>PPO.train</c>); <see cref="PpoAgent.UpdateIfFull"/> calls it and counts it.</summary>
     public static void Train(PpoAgent agent, double progressRemaining, MetricLogger logger)
     {
         var options = agent.Options;
@@ -153,13 +126,11 @@ public static class Ppo
                 agent.Optimizer.step();
             }
         }
-        agent.NUpdates += options.NEpochs;
 
         logger.Record("train/loss", lastLoss);
         logger.Record("train/explained_variance", ExplainedVariance(buffer.Values, buffer.Returns));
         logger.Record("train/learning_rate", learningRate);
         logger.Record("train/clip_range", options.ClipRange);
-        logger.Record("train/n_updates", agent.NUpdates);
     }
 
     /// <summary>1 - Var(y - y_pred) / Var(y) (population variances, as SB3); NaN when Var(y) is 0.</summary>
@@ -171,11 +142,6 @@ public static class Ppo
         return varY == 0 ? double.NaN : 1 - (y - predicted.to(float64).flatten()).var(unbiased: false).item<double>() / varY;
     }
 
-    static Tensor RewardColumns<TObs>(PpoAgent agent, StepOutcome<TObs> outcome) where TObs : notnull
-    {
-        if (!agent.Options.PerImageCredit) return tensor(new[] { (float)outcome.Reward });
-        if (outcome.Info.TryGetValue("rewards", out var value) && value is Tensor perImage && perImage.numel() == agent.RewardWidth)
-            return perImage.detach().to(float32).cpu().reshape(agent.RewardWidth);
-        throw new UsageException("PPO per-image credit needs a per-image reward (info[\"rewards\"] with one value per image), e.g. --reward grad-cosine-image.");
-    }
+    static Tensor RewardColumns<TObs>(PpoAgent agent, StepOutcome<TObs> outcome) where TObs : notnull =>
+        agent.RewardColumns(outcome.Reward, outcome.Info.TryGetValue("rewards", out var value) ? value as Tensor : null);
 }

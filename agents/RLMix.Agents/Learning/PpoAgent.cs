@@ -1,4 +1,3 @@
-using System.Text.Json;
 using RLMix.Agents.Networks;
 using RLMix.Envs;
 using RLMix.Envs.Spaces;
@@ -12,29 +11,20 @@ namespace RLMix.Agents.Learning;
 /// <summary>
 /// A PPO agent: its network, Adam optimizer, seeded generator (actions and minibatch order), options,
 /// spec, counters, and the state of an unfinished rollout (buffer, last observation, episode
-/// statistics), so that a saved agent continues training exactly where it stopped.
+/// statistics), so that a saved agent continues training exactly where it stopped. It is also the
+/// learner both training paths drive (<see cref="Record"/>, <see cref="UpdateIfFull"/>): the env loop
+/// of <c>rlmix agent train</c> (<see cref="Ppo"/>) and the online <c>rlmix train --method rlmix</c>.
 /// <para>
-/// On disk (a directory): <c>agent.json</c> (format, options, spec, counters), <c>agent.bin</c>
-/// (network weights, TorchSharp format) and <c>training.bin</c> (optimizer state, generator state,
-/// rollout buffer and position, last observation, episode statistics). SB3 saves neither RNG nor
-/// buffer; here an interrupted training resumes bit for bit, given the env continues from the same state.
+/// On disk: one file, <see cref="FileName"/>, in the checkpoint format (magic, SHA-256 of the
+/// content; see <c>AgentFile</c>): the description (format, options, spec, counters), the network
+/// weights, and the training state (optimizer, generator, rollout buffer, last observation, episode
+/// statistics). SB3 saves neither RNG nor buffer; here an interrupted training resumes bit for bit,
+/// given the env continues from the same state.
 /// </para>
 /// </summary>
-public sealed class PpoAgent : IDisposable
+public sealed partial class PpoAgent : IDisposable
 {
-    /// <summary>Description file of a saved agent.</summary>
-    public const string JsonFile = "policy.json";
-
-    /// <summary>Network weights of a saved agent.</summary>
-    public const string WeightsFile = "agent.bin";
-
-    /// <summary>Training state of a saved agent (optimizer, RNG, rollout).</summary>
-    public const string StateFile = "training.bin";
-
-    const string Format = "rlmix-agent/1";
     const int RecentEpisodeCount = 100;   // SB3's ep_info_buffer length
-
-    static readonly JsonSerializerOptions json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     readonly Queue<(double Reward, int Length)> recentEpisodes = new();
     Dictionary<string, Tensor>? lastObservation;
@@ -77,22 +67,22 @@ public sealed class PpoAgent : IDisposable
     public Adam Optimizer { get; }
 
     /// <summary>The agent's generator: action sampling during training and minibatch order.</summary>
-    public Generator Generator { get; private set; }
+    public Generator Generator { get; }
 
     /// <summary>R: reward columns (1, or B with per-image credit).</summary>
     public int RewardWidth { get; }
 
     /// <summary>Environment steps taken in training.</summary>
-    public long NumTimesteps { get; internal set; }
+    public long NumTimesteps { get; private set; }
 
     /// <summary>Rollout-and-update iterations done.</summary>
-    public int Iterations { get; internal set; }
+    public int Iterations { get; private set; }
 
     /// <summary>Gradient epochs done (SB3's <c>n_updates</c>).</summary>
-    public long NUpdates { get; internal set; }
+    public long NUpdates { get; private set; }
 
     /// <summary>Episodes completed in training.</summary>
-    public int EpisodesCompleted { get; internal set; }
+    public int EpisodesCompleted { get; private set; }
 
     /// <summary>The rollout being collected.</summary>
     public RolloutBuffer Buffer { get; }
@@ -101,13 +91,13 @@ public sealed class PpoAgent : IDisposable
     public IReadOnlyDictionary<string, Tensor>? LastObservation => lastObservation;
 
     /// <summary>Whether <see cref="LastObservation"/> starts an episode.</summary>
-    public bool LastEpisodeStart { get; internal set; } = true;
+    public bool LastEpisodeStart { get; private set; } = true;
 
     /// <summary>Undiscounted reward of the episode in progress.</summary>
-    public double CurrentEpisodeReward { get; internal set; }
+    public double CurrentEpisodeReward { get; private set; }
 
     /// <summary>Length of the episode in progress.</summary>
-    public int CurrentEpisodeLength { get; internal set; }
+    public int CurrentEpisodeLength { get; private set; }
 
     /// <summary>Reward and length of the last (up to) 100 episodes, for <c>rollout/ep_rew_mean</c>.</summary>
     public IReadOnlyCollection<(double Reward, int Length)> RecentEpisodes => recentEpisodes;
@@ -152,143 +142,6 @@ public sealed class PpoAgent : IDisposable
     public void EnsureFitsForTraining(ISpace observationSpace, ISpace actionSpace) =>
         Spec.EnsureFits(AgentSpec.FromSpaces(observationSpace, actionSpace, Spec.Grid > 0 ? Spec.Grid : 8), anyBatchSize: false, "(training)");
 
-    internal void SetLastObservation(IReadOnlyDictionary<string, Tensor> observation, bool episodeStart)
-    {
-        var copy = ObservationTensors.Clone(observation);
-        DisposeLastObservation();
-        lastObservation = copy;
-        LastEpisodeStart = episodeStart;
-    }
-
-    internal void RecordEpisode(double reward, int length)
-    {
-        recentEpisodes.Enqueue((reward, length));
-        while (recentEpisodes.Count > RecentEpisodeCount) recentEpisodes.Dequeue();
-        EpisodesCompleted++;
-    }
-
-    /// <summary>Sets every parameter group's learning rate.</summary>
-    internal void SetLearningRate(double lr)
-    {
-        foreach (var group in Optimizer.ParamGroups) group.LearningRate = lr;
-    }
-
-    /// <summary>Saves everything to <paramref name="directory"/> (created if needed; files are written to temporaries, then renamed).</summary>
-    public void Save(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var description = new AgentFile(Format, Options, Spec, Seed, NumTimesteps, Iterations, NUpdates, EpisodesCompleted);
-        WriteAtomically(Path.Combine(directory, JsonFile), path => File.WriteAllText(path, JsonSerializer.Serialize(description, json)));
-        WriteAtomically(Path.Combine(directory, WeightsFile), path => Network.save(path));
-        WriteAtomically(Path.Combine(directory, StateFile), path =>
-        {
-            using var stream = File.Create(path);
-            using var writer = new BinaryWriter(stream);
-            Optimizer.save_state_dict(writer);
-            using (var state = Generator.get_state()) state.Save(writer);
-            Buffer.Save(writer);
-            writer.Write(lastObservation is not null);
-            if (lastObservation is not null)
-                foreach (var key in lastObservation.Keys.Order(StringComparer.Ordinal))
-                {
-                    writer.Write(key);
-                    lastObservation[key].Save(writer);
-                }
-            writer.Write(LastEpisodeStart);
-            writer.Write(CurrentEpisodeReward);
-            writer.Write(CurrentEpisodeLength);
-            writer.Write(recentEpisodes.Count);
-            foreach (var (reward, length) in recentEpisodes)
-            {
-                writer.Write(reward);
-                writer.Write(length);
-            }
-        });
-    }
-
-    /// <summary>Loads an agent saved by <see cref="Save"/>; throws <see cref="UsageException"/> naming the directory when it is missing or unreadable.</summary>
-    public static PpoAgent Load(string directory)
-    {
-        var jsonPath = Path.Combine(directory, JsonFile);
-        if (!File.Exists(jsonPath))
-            throw new UsageException($"No agent in '{directory}': {JsonFile} is missing. Train one with `rlmix agent train --out {directory}`.");
-        AgentFile description;
-        try
-        {
-            description = JsonSerializer.Deserialize<AgentFile>(File.ReadAllText(jsonPath), json)
-                          ?? throw new JsonException("empty document");
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"'{jsonPath}' is not a valid agent description ({e.Message}).", e);
-        }
-        if (description.Format != Format)
-            throw new UsageException($"'{jsonPath}' has format '{description.Format}'; this version reads '{Format}'.");
-        AgentSizes.Validate(description.Spec, description.Options, $"'{jsonPath}' is damaged or was edited (train the agent again)");
-
-        var agent = new PpoAgent(description.Options, description.Spec, description.Seed)
-        {
-            NumTimesteps = description.NumTimesteps,
-            Iterations = description.Iterations,
-            NUpdates = description.NUpdates,
-            EpisodesCompleted = description.EpisodesCompleted,
-        };
-        try
-        {
-            agent.Network.load(Path.Combine(directory, WeightsFile));
-            var statePath = Path.Combine(directory, StateFile);
-            if (File.Exists(statePath)) agent.LoadState(statePath);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or EndOfStreamException)
-        {
-            agent.Dispose();
-            throw new UsageException($"The agent in '{directory}' cannot be read ({e.Message}); its files are incomplete or from another version.", e);
-        }
-        return agent;
-    }
-
-    /// <summary>Loads an agent and checks that it fits an env with these spaces.</summary>
-    public static PpoAgent Load(string directory, ISpace observationSpace, ISpace actionSpace)
-    {
-        var agent = Load(directory);
-        try { agent.EnsureFits(observationSpace, actionSpace, $"'{directory}'"); }
-        catch { agent.Dispose(); throw; }
-        return agent;
-    }
-
-    void LoadState(string path)
-    {
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
-        Optimizer.load_state_dict(reader);
-        using (var state = TensorExtensionMethods.Load(reader)) Generator.set_state(state);
-        Buffer.Load(reader);
-        if (reader.ReadBoolean())
-        {
-            var observation = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            foreach (var _ in Spec.ObservationShapes.Keys)
-            {
-                var key = reader.ReadString();
-                observation[key] = TensorExtensionMethods.Load(reader).DetachFromDisposeScope();
-            }
-            DisposeLastObservation();
-            lastObservation = observation;
-        }
-        LastEpisodeStart = reader.ReadBoolean();
-        CurrentEpisodeReward = reader.ReadDouble();
-        CurrentEpisodeLength = reader.ReadInt32();
-        var count = reader.ReadInt32();
-        recentEpisodes.Clear();
-        for (var i = 0; i < count; i++) recentEpisodes.Enqueue((reader.ReadDouble(), reader.ReadInt32()));
-    }
-
-    static void WriteAtomically(string path, Action<string> write)
-    {
-        var temporary = path + ".tmp";
-        write(temporary);
-        File.Move(temporary, path, overwrite: true);
-    }
-
     void DisposeLastObservation()
     {
         if (lastObservation is null) return;
@@ -305,7 +158,4 @@ public sealed class PpoAgent : IDisposable
         Network.Dispose();
         Generator.Dispose();
     }
-
-    /// <summary>The contents of <c>agent.json</c>.</summary>
-    sealed record AgentFile(string Format, PpoOptions Options, AgentSpec Spec, long Seed, long NumTimesteps, int Iterations, long NUpdates, int EpisodesCompleted);
 }

@@ -1,31 +1,87 @@
 using System.Globalization;
 using RLMix.Agents.Learning;
+using RLMix.Envs.Mixup;
 using RLMix.Envs.Spaces;
 using RLMix.Errors;
 
 namespace RLMix.Agents.Policies;
 
-/// <summary>Creates a policy from its command-line form: <c>random</c>, <c>fixed:Q</c> or <c>learned:DIR</c>.</summary>
+/// <summary>
+/// Creates a policy from its command-line form: <c>random</c>, <c>fixed:Q</c> or <c>learned:DIR</c>.
+/// The only place these forms are parsed (by <c>rlmix agent eval</c>, <c>rlmix train --method rlmix</c> and
+/// comparisons), so that every path accepts and refuses the same policies.
+/// </summary>
 public static class PolicyFactory
 {
+    /// <summary>Checks the form of <paramref name="spec"/> without loading anything (a learned agent's directory is not opened); <paramref name="k"/> is the number of top-k values.</summary>
+    /// <exception cref="UsageException">Not one of the forms, or Q is not one of the top-k values.</exception>
+    public static void Validate(string spec, int k)
+    {
+        if (spec == "random") return;
+        if (spec.StartsWith("fixed:", StringComparison.Ordinal)) { FixedPolicy.IndexOf(ParseQ(spec), k); return; }
+        if (spec.StartsWith("learned:", StringComparison.Ordinal) && spec.Length > "learned:".Length) return;
+        throw new UsageException($"Unknown policy '{Echo.Of(spec)}'. Allowed values: random, fixed:Q (e.g. fixed:0.55), learned:DIR.");
+    }
+
+    /// <summary>Checks <paramref name="spec"/> fully before any work starts: its form, and for <c>learned:DIR</c> that the agent loads (checksum, finite weights).</summary>
+    public static void Check(string spec, int k)
+    {
+        Validate(spec, k);
+        if (spec.StartsWith("learned:", StringComparison.Ordinal)) PpoAgent.Load(spec["learned:".Length..]).Dispose();
+    }
+
     /// <summary>Creates the policy <paramref name="spec"/> for an env with these spaces; a learned agent is checked against them.</summary>
-    public static IPolicy Create(string spec, ISpace observationSpace, ISpace actionSpace, long seed = 0)
+    /// <param name="seed">Seeds the policy's own generator (random sampling).</param>
+    /// <param name="randomSource">When given, <c>random</c> draws from this generator instead of its own (not disposed by the policy).</param>
+    public static IPolicy Create(string spec, ISpace observationSpace, ISpace actionSpace, long seed = 0, TorchSharp.torch.Generator? randomSource = null)
     {
         if (actionSpace is not MultiDiscrete md)
             throw new UsageException($"Policies act in MixupEnv's MultiDiscrete action space; the env has {actionSpace}.");
-        if (spec == "random") return new RandomPolicy(md, seed);
-        if (spec.StartsWith("fixed:", StringComparison.Ordinal))
-        {
-            if (!double.TryParse(spec["fixed:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out var q))
-                throw new UsageException($"Policy '{Echo.Of(spec)}': Q must be a number, e.g. fixed:0.55.");
-            return new FixedPolicy(q, md.Nvec.Count, (int)md.Nvec[0]);
-        }
-        if (spec.StartsWith("learned:", StringComparison.Ordinal))
-        {
-            var directory = spec["learned:".Length..];
-            var agent = PpoAgent.Load(directory, observationSpace, actionSpace);
-            return new LearnedPolicy(agent, deterministic: true, seed, spec);
-        }
-        throw new UsageException($"Unknown policy '{Echo.Of(spec)}'. Allowed values: random, fixed:Q (e.g. fixed:0.55), learned:DIR.");
+        Validate(spec, (int)md.Nvec[0]);
+        if (spec == "random") return randomSource is null ? new RandomPolicy(md, seed) : new RandomPolicy(md, randomSource);
+        if (spec.StartsWith("fixed:", StringComparison.Ordinal)) return new FixedPolicy(ParseQ(spec), md.Nvec.Count, (int)md.Nvec[0]);
+        var directory = spec["learned:".Length..];
+        var agent = PpoAgent.Load(directory, observationSpace, actionSpace);
+        return new LearnedPolicy(agent, deterministic: true, seed, spec);
     }
+
+    /// <summary>
+    /// Creates the policy for MixupEnv's layout (B images, N classes, a G x G saliency grid): a learned agent
+    /// gets the observation form it was trained on (flat, or Dict for the <c>paper</c> network), see
+    /// <see cref="WantsDictObservation"/>.
+    /// </summary>
+    public static IPolicy CreateForMixup(string spec, int batchSize, int numClasses, int grid, int k, long seed = 0, TorchSharp.torch.Generator? randomSource = null)
+    {
+        Validate(spec, k);
+        var actions = new MultiDiscrete(Enumerable.Repeat((long)k, batchSize).ToArray());
+        var flat = new Box(float.NegativeInfinity, float.PositiveInfinity, batchSize, grid * grid + numClasses);
+        if (!spec.StartsWith("learned:", StringComparison.Ordinal)) return Create(spec, flat, actions, seed, randomSource);
+        var directory = spec["learned:".Length..];
+        var agent = PpoAgent.Load(directory);
+        try
+        {
+            ISpace observations = agent.Spec.ObservationKind == "dict"
+                ? new DictSpace(new Dictionary<string, Space<TorchSharp.torch.Tensor>>
+                {
+                    [DictObservationEnv.SaliencyKey] = new Box(0f, 1f, batchSize, grid, grid),
+                    [DictObservationEnv.LogitsKey] = new Box(float.NegativeInfinity, float.PositiveInfinity, batchSize, numClasses),
+                })
+                : flat;
+            agent.EnsureFits(observations, actions, $"'{directory}'");
+        }
+        catch
+        {
+            agent.Dispose();
+            throw;
+        }
+        return new LearnedPolicy(agent, deterministic: true, seed, spec);
+    }
+
+    /// <summary>Whether <paramref name="policy"/> acts on MixupEnv's Dict observation (<see cref="DictObservationEnv"/>) rather than the flat one.</summary>
+    public static bool WantsDictObservation(IPolicy policy) => policy is LearnedPolicy { Agent.Spec.ObservationKind: "dict" };
+
+    static double ParseQ(string spec) =>
+        double.TryParse(spec["fixed:".Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out var q)
+            ? q
+            : throw new UsageException($"Policy '{Echo.Of(spec)}': Q must be a number, e.g. fixed:0.55.");
 }

@@ -43,7 +43,7 @@ namespace RLMix.Envs.Mixup;
 /// <para>Info keys: <c>epoch</c>, <c>batch</c> (0-based in the episode), <c>loss</c>, <c>lambda</c>,
 /// <c>p</c>, <c>q</c> (<c>[B]</c>), and <c>rewards</c> (<c>[B]</c>) when the reward is per image.</para>
 /// </summary>
-public sealed class MixupEnv : IEnv<Tensor, Tensor>
+public sealed partial class MixupEnv : IEnv<Tensor, Tensor>
 {
     readonly IMixupBackend backend;
     readonly Func<int, IEnumerable<Batch>> batchSource;
@@ -274,7 +274,7 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
 
     EpochCursor StartEpoch(int number)
     {
-        var cursor = new EpochCursor(batchSource(number).GetEnumerator());
+        var cursor = new EpochCursor(number, batchSource(number).GetEnumerator());
         cursor.Advance(this);
         if (cursor.Batch is null)
         {
@@ -296,8 +296,14 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
     }
 
     /// <summary>An epoch's batch enumerator with the current full batch and its clean pass.</summary>
-    sealed class EpochCursor(IEnumerator<Batch> batches) : IDisposable
+    sealed class EpochCursor(int epoch, IEnumerator<Batch> batches) : IDisposable
     {
+        /// <summary>The 1-based epoch whose batches this cursor walks.</summary>
+        public int Epoch { get; } = epoch;
+
+        /// <summary>Batches taken from the source so far, including skipped partial ones (to find the place again on restore).</summary>
+        public int Taken { get; private set; }
+
         public Batch? Batch { get; private set; }
         public Tensor Saliency { get; private set; } = null!;
         public Tensor Logits { get; private set; } = null!;
@@ -309,6 +315,7 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
             DisposeCurrent();
             while (batches.MoveNext())
             {
+                Taken++;
                 var batch = batches.Current;
                 // The env owns the batch across steps: take it out of whatever dispose scope the
                 // caller had open while the loader produced it (a per-step scope would free it).
@@ -318,6 +325,32 @@ public sealed class MixupEnv : IEnv<Tensor, Tensor>
                 {
                     Batch = batch;
                     (Saliency, Logits, Observation) = env.CleanPass(batch);
+                    return;
+                }
+                batch.Inputs.Dispose();
+                batch.Labels.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Walks to the place a saved cursor was (<paramref name="taken"/> batches taken) and, when it held a
+        /// batch, makes the last one taken current with its saved clean pass (no pass is run again: the model
+        /// has moved on since).
+        /// </summary>
+        public void Restore(int taken, (Tensor Saliency, Tensor Logits, Tensor Observation)? cleanPass)
+        {
+            for (var i = 0; i < taken; i++)
+            {
+                if (!batches.MoveNext())
+                    throw new DataException($"MixupEnv: the saved state is at batch {taken} of epoch {Epoch}, but the data has only {i} batches in that epoch; resume with the data options it was saved with.");
+                Taken++;
+                var batch = batches.Current;
+                batch.Inputs.DetachFromDisposeScope();
+                batch.Labels.DetachFromDisposeScope();
+                if (i == taken - 1 && cleanPass is { } pass)
+                {
+                    Batch = batch;
+                    (Saliency, Logits, Observation) = pass;
                     return;
                 }
                 batch.Inputs.Dispose();

@@ -3,16 +3,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RLMix.Agents;
 using RLMix.Agents.Learning;
-using RLMix.Agents.Metrics;
 using RLMix.Agents.Policies;
 using RLMix.Configuration;
-using RLMix.Envs;
 using RLMix.Envs.Mixup;
 using RLMix.Errors;
 using RLMix.IO;
 using RLMix.Training;
 using Spectre.Console;
-using static TorchSharp.torch;
 
 namespace RLMix.Cli.Commands;
 
@@ -68,77 +65,34 @@ internal static class AgentCommand
         var env = new EnvOptions();
         var outDir = new Option<string>("--out", "-o") { Description = "Directory of the trained agent.", DefaultValueFactory = _ => Path.Combine("runs", "agent") };
         var network = new Option<string?>("--network") { Description = "Policy network: per-image (default; any batch size) or paper (the official extractor; fixed batch size)." };
-        var nSteps = new Option<int?>("--n-steps") { Description = "PPO rollout length (default: the preset's, capped at the run's length so that the agent is updated)." };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an agent already in --out." };
-        var command = new Command("train", "Train a PPO agent in MixupEnv; writes the agent (policy.json, agent.bin, training.bin), agent.json (reward per episode), progress.csv and TensorBoard events.");
+        var nSteps = new Option<int?>("--n-steps") { Description = "PPO rollout length (default: the preset's, capped at a tenth of the run so that the agent is updated)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the directory's checkpoint (written after every PPO update and on Ctrl-C)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an agent or agent run already in --out." };
+        var command = new Command("train", $"Train a PPO agent in MixupEnv; writes the agent ({PpoAgent.FileName}), {AgentTrainingRun.SummaryFile} (reward per episode), {AgentTrainingRun.ProgressFile}, TensorBoard events and a checkpoint that --resume continues from.");
         env.AddTo(command);
-        foreach (var o in new Option[] { outDir, network, nSteps, overwrite }) command.Add(o);
+        foreach (var o in new Option[] { outDir, network, nSteps, resume, overwrite }) command.Add(o);
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             var (config, rl, episodes, maxBatches) = env.Resolve(p);
-            string dir = p.GetValue(outDir)!;
-            if (File.Exists(Path.Combine(dir, PpoAgent.JsonFile)) && !p.GetValue(overwrite))
-                throw new UsageException($"'{Errors.Echo.Of(dir)}' already holds an agent. Pass --overwrite to replace it, or choose another --out.");
             rl = rl with { Network = p.GetValue(network) ?? rl.Network, NSteps = p.GetValue(nSteps) ?? rl.NSteps };
-            using var session = MixupSession.Create(config, rl, episodes, maxBatches);
-            var ppo = rl.Ppo();
-            long runSteps = (long)episodes * session.StepsPerEpisode;
-            if (rl.NSteps is null && ppo.NSteps > runSteps)
+            string dir = p.GetValue(outDir)!;
+            var run = new AgentTrainingOptions(dir, episodes, maxBatches, p.GetValue(resume), p.GetValue(overwrite));
+            bool logOpen = false;
+            void Log(string line)
             {
-                ctx.Logger.LogInformation("n_steps {Preset} of the {Name} preset is longer than the whole run ({Steps} steps); using n_steps {Steps} and minibatch {Batch} so that the agent is updated. Set --n-steps to choose.",
-                    ppo.NSteps, rl.Preset, runSteps, runSteps, Math.Min(ppo.BatchSize, (int)runSteps));
-                ppo = ppo with { NSteps = (int)runSteps, BatchSize = Math.Min(ppo.BatchSize, (int)runSteps) };
-            }
-
-            if (p.GetValue(overwrite))
-                IO.RunOutputs.Delete(dir, PpoAgent.JsonFile, PpoAgent.WeightsFile, PpoAgent.StateFile, "agent.json", "progress.csv", "log.txt", "tb");
-            Directory.CreateDirectory(dir);
-            ctx.OpenLogFile(Path.Combine(dir, "log.txt"));
-            ctx.Logger.LogInformation("rlmix agent train: {Dataset}, {Model}, {Episodes} episodes of {Steps} steps, reward {Reward}, network {Network}, n_steps {NSteps}, seed {Seed} -> {Dir:l}",
-                config.Data.Dataset, config.Model, episodes, session.StepsPerEpisode, session.Env.Reward.Name, ppo.Network, ppo.NSteps, config.Seed, dir);
-            using var metrics = new MetricLogger(new CsvMetricSink(Path.Combine(dir, "progress.csv")), new TensorBoardMetricSink(Path.Combine(dir, "tb")),
-                new ConsoleMetricSink(line => ctx.Logger.LogInformation("{Line:l}", line)));
-            using var agent = ppo.Network == "paper"
-                ? PpoAgent.Create(new DictObservationEnv(session.Env), ppo, Seeds.Derive(config.Seed, "agent"))
-                : PpoAgent.Create(session.Env, ppo, Seeds.Derive(config.Seed, "agent"));
-
-            var results = new List<EpisodeResult>();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var lastReport = System.Diagnostics.Stopwatch.StartNew();
-            void OnStep(PpoStepInfo info)
-            {
-                ctx.Cancel.ThrowIfCancellationRequested();
-                if (lastReport.Elapsed.TotalSeconds >= 15)
-                {
-                    ctx.Logger.LogInformation("episode {Episode}, step {Step}/{Total}, reward {Reward:F4}, {Rate:F2} steps/s",
-                        agent.EpisodesCompleted + 1, info.NumTimesteps, runSteps, info.Reward, info.NumTimesteps / clock.Elapsed.TotalSeconds);
-                    lastReport.Restart();
-                }
-            }
-            void OnEpisode(EpisodeResult r)
-            {
-                results.Add(r);
-                ctx.Logger.LogInformation("Episode {Episode}/{Episodes}: mean reward {Mean:F4} over {Steps} steps ({How})",
-                    r.Episode, episodes, r.MeanReward, r.Steps, r.Terminated ? "terminated" : "truncated");
+                if (!logOpen && Directory.Exists(dir)) { ctx.OpenLogFile(Path.Combine(dir, "log.txt")); logOpen = true; }
+                ctx.Logger.LogInformation("{Line:l}", line);
             }
             try
             {
-                if (ppo.Network == "paper")
-                    AgentTraining.Run(agent, new DictObservationEnv(session.Env), episodes, session.StepsPerEpisode, metrics, OnEpisode, OnStep);
-                else
-                    AgentTraining.Run(agent, session.Env, episodes, session.StepsPerEpisode, metrics, OnEpisode, OnStep);
+                AgentTrainingRun.Run(config, rl, run, Log, ctx.Cancel);
             }
-            catch (OperationCanceledException)
+            catch (RunInterruptedException)
             {
-                agent.Save(dir);
-                WriteSummary(Path.Combine(dir, "agent.json"), config, rl, ppo, results, clock.Elapsed.TotalSeconds);
-                ctx.Logger.LogWarning("Interrupted after {Episodes} complete episodes; the agent so far (with its partial rollout) is saved in {Dir:l}.", results.Count, dir);
-                return 130;
+                var args = Environment.GetCommandLineArgs().Skip(1).Where(a => a != "--resume");
+                ctx.Logger.LogWarning("Resume with: rlmix {Args:l} --resume", string.Join(" ", args.Select(a => a.Contains(' ') ? $"'{a}'" : a)));
+                throw;
             }
-
-            agent.Save(dir);
-            WriteSummary(Path.Combine(dir, "agent.json"), config, rl, ppo, results, clock.Elapsed.TotalSeconds);
-            ctx.Logger.LogInformation("Saved the agent to {Dir:l}. Use it with: rlmix train --method rlmix --agent {Dir:l}, or rlmix agent eval --policy learned:{Dir:l}", dir, dir, dir);
             return 0;
         }, graceful: true));
         return command;
@@ -157,24 +111,23 @@ internal static class AgentCommand
         {
             var (config, rl, episodes, maxBatches) = env.Resolve(p);
             var rows = new List<(string Policy, IReadOnlyList<EpisodeResult> Episodes)>();
-            foreach (var spec in p.GetValue(policies)!)
+            var specs = p.GetValue(policies)!;
+            foreach (var spec in specs) PolicyFactory.Check(spec, rl.RMix.K);   // every policy and agent before the first episode
+            foreach (var spec in specs)
             {
                 using var session = MixupSession.Create(config, rl, episodes, maxBatches);
                 ctx.Logger.LogInformation("Evaluating {Policy}: {Episodes} episodes of {Steps} steps", spec, episodes, session.StepsPerEpisode);
-                bool dictAgent = UsesDictObservation(spec);
-                IReadOnlyList<EpisodeResult> results;
                 void OnEpisode(EpisodeResult r) => ctx.Logger.LogInformation("{Policy} episode {Episode}: mean reward {Mean:F4}", spec, r.Episode, r.MeanReward);
-                if (dictAgent)
+                var policy = PolicyFactory.CreateForMixup(spec, session.Env.BatchSize, session.Env.NumClasses, session.Env.ObservationGrid, rl.RMix.K, Seeds.Derive(config.Seed, "policy"));
+                IReadOnlyList<EpisodeResult> results;
+                try
                 {
-                    var dict = new DictObservationEnv(session.Env);
-                    var policy = PolicyFactory.Create(spec, dict.ObservationSpace, dict.ActionSpace, Seeds.Derive(config.Seed, "policy"));
-                    results = PolicyEvaluation.Run(policy, dict, episodes, onEpisode: OnEpisode);
-                    (policy as IDisposable)?.Dispose();
+                    results = PolicyFactory.WantsDictObservation(policy)
+                        ? PolicyEvaluation.Run(policy, new DictObservationEnv(session.Env, session.Env.ObservationGrid), episodes, onEpisode: OnEpisode)
+                        : PolicyEvaluation.Run(policy, session.Env, episodes, onEpisode: OnEpisode);
                 }
-                else
+                finally
                 {
-                    var policy = PolicyFactory.Create(spec, session.Env.ObservationSpace, session.Env.ActionSpace, Seeds.Derive(config.Seed, "policy"));
-                    results = PolicyEvaluation.Run(policy, session.Env, episodes, onEpisode: OnEpisode);
                     (policy as IDisposable)?.Dispose();
                 }
                 rows.Add((spec, results));
@@ -196,21 +149,4 @@ internal static class AgentCommand
         }));
         return command;
     }
-
-    /// <summary>Whether the policy is a saved agent with the paper network (Dict observation).</summary>
-    static bool UsesDictObservation(string spec)
-    {
-        if (!spec.StartsWith("learned:", StringComparison.Ordinal)) return false;
-        using var agent = PpoAgent.Load(spec["learned:".Length..]);
-        return agent.Spec.ObservationKind == "dict";
-    }
-
-    static void WriteSummary(string path, RunConfig config, RLMixOptions rl, PpoOptions ppo, IReadOnlyList<EpisodeResult> results, double seconds) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new
-        {
-            dataset = config.Data.Dataset, model = config.Model, seed = config.Seed, reward = rl.RewardPlugin ?? rl.Reward, preset = rl.Preset,
-            ppo, seconds,
-            episodes = results.Select(r => new { episode = r.Episode, mean_reward = r.MeanReward, total_reward = r.TotalReward, steps = r.Steps, terminated = r.Terminated }),
-            versions = VersionInfo.All,
-        }, ConfigFile.JsonOptions));
 }

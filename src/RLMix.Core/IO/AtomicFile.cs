@@ -20,6 +20,7 @@ public static class AtomicFile
                 write(fs);
                 fs.Flush(flushToDisk: true);
             }
+            CrashPoint.Reach("write:" + Path.GetFileName(full));
             File.Move(tmp, full, overwrite: true);
         }
         catch

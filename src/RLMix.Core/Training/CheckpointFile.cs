@@ -59,6 +59,7 @@ public static class CheckpointFile
             try { File.Delete(temp); } catch (IOException) { }
             throw new IOException($"Cannot write a checkpoint to {Errors.Echo.Of(directory, 200)} ({e.Message}). The previous checkpoint is unchanged; free space and run again with --resume.", e);
         }
+        IO.CrashPoint.Reach("write:" + FileName);
         if (File.Exists(latest))
             File.Replace(temp, latest, previous); // on Unix: hard-link latest to previous, then rename temp over latest
         else
@@ -67,6 +68,14 @@ public static class CheckpointFile
 
     /// <summary>Writes a checkpoint file at <paramref name="path"/> (not atomic by itself; <see cref="Save"/> is).</summary>
     public static void Write(string path, CheckpointSections sections)
+    {
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        Write(file, sections);
+        file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Writes the checkpoint format (header with SHA-256, then the payload) to <paramref name="stream"/>, for files written through <see cref="IO.AtomicFile"/>.</summary>
+    public static void Write(Stream stream, CheckpointSections sections)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true)) sections.WriteTo(writer);
@@ -78,10 +87,8 @@ public static class CheckpointFile
         BinaryPrimitives.WriteInt64LittleEndian(header[12..], bytes.Length);
         SHA256.HashData(bytes, header[20..]);
 
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        file.Write(header);
-        file.Write(bytes);
-        file.Flush(flushToDisk: true);
+        stream.Write(header);
+        stream.Write(bytes);
     }
 
     /// <summary>Reads and verifies the checkpoint file at <paramref name="path"/>.</summary>

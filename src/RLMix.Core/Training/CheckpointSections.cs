@@ -86,6 +86,14 @@ public sealed class CheckpointSections
         }
     }
 
+    /// <summary>The bytes <see cref="WriteTo"/> writes, e.g. to nest these sections inside another checkpoint's section.</summary>
+    public byte[] ToArray()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) WriteTo(writer);
+        return stream.ToArray();
+    }
+
     /// <summary>Parses what <see cref="WriteTo"/> wrote, checking every count and length against the bytes present.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a valid section list.</exception>
     public static CheckpointSections ReadFrom(ReadOnlySpan<byte> payload)

@@ -31,6 +31,9 @@ public interface ITrainingMethod : IDisposable
     /// </summary>
     void Attach(ClassifierModel model, long initSeed) { }
 
+    /// <summary>What the method decided for a run of <paramref name="totalSteps"/> steps, as sentences for the run's log (e.g. RL-Mix's rollout length). The default is none.</summary>
+    IEnumerable<string> Plan(long totalSteps) => [];
+
     /// <summary>The mixer the method applies, for showing examples (<c>--save-examples</c>); null when it mixes nothing or its own way.</summary>
     Mixing.IMixer? Mixer => null;
 

@@ -75,6 +75,7 @@ public static class TrainingRun
         }
 
         observer.Started(config.Epochs, trainLoader.BatchesPerEpoch, state.Epoch, state.Batch);
+        foreach (var line in method.Plan((long)config.Epochs * trainLoader.BatchesPerEpoch)) observer.Info(line);
         while (state.Epoch <= config.Epochs)
         {
             var clock = Stopwatch.StartNew();
