@@ -13,7 +13,7 @@ namespace RLMix.Cli;
 
 /// <summary>
 /// Runs one command's body inside a host with Serilog (console through Spectre, DIR/log.txt once
-/// the run directory exists), maps errors to design.md's exit codes, and turns Ctrl-C / SIGTERM
+/// the run directory exists), maps errors to the documented exit codes (README), and turns Ctrl-C / SIGTERM
 /// into a cancellation the training loop answers with a checkpoint.
 /// </summary>
 internal static class Cli

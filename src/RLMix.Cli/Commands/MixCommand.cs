@@ -6,7 +6,7 @@ using RLMix.Mixing;
 
 namespace RLMix.Cli.Commands;
 
-/// <summary><c>rlmix mix</c>: applies one mixer to explicit tensors in Tensor JSON (design.md), for inspection and cross-checks.</summary>
+/// <summary><c>rlmix mix</c>: applies one mixer to explicit tensors in Tensor JSON (<c>{ "shape": [..], "data": [..] }</c> per field), for inspection and cross-checks.</summary>
 internal static class MixCommand
 {
     public static Command Create()

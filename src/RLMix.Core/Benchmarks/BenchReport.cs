@@ -1,6 +1,6 @@
 namespace RLMix.Benchmarks;
 
-/// <summary>The bench JSON of design.md.</summary>
+/// <summary>The JSON that <c>rlmix bench --out</c> writes (documented in the README).</summary>
 public sealed record BenchReport(
     string Device, string Model, int BatchSize, int[] Image, int Steps,
     IReadOnlyList<MethodTiming> Methods, IReadOnlyList<PartTiming> Parts, IReadOnlyList<MemoryGrowth> Memory,

@@ -9,7 +9,7 @@ public abstract class RLMixException : Exception
     /// <summary>Creates the exception.</summary>
     protected RLMixException(string message, Exception? inner = null) : base(message, inner) { }
 
-    /// <summary>The process exit code for this kind of error (see design.md).</summary>
+    /// <summary>The process exit code for this kind of error (0 success, 1 unexpected, 2 usage or configuration, 3 data; see the README).</summary>
     public abstract int ExitCode { get; }
 }
 

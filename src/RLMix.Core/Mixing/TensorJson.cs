@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RLMix.Mixing;
 
 /// <summary>
-/// The Tensor JSON of design.md: <c>{ "shape": [..], "data": [flat row-major numbers] }</c>. Reading
+/// The Tensor JSON of <c>rlmix mix</c>: <c>{ "shape": [..], "data": [flat row-major numbers] }</c>. Reading
 /// validates the form and names the field in every error (<see cref="UsageException"/>).
 /// </summary>
 public static class TensorJson

@@ -1,6 +1,6 @@
 namespace RLMix.Training;
 
-/// <summary>The content of <c>metrics.json</c> (design.md): final metrics of a run and its per-epoch history. Percents for errors and ECE.</summary>
+/// <summary>The content of <c>metrics.json</c>: final metrics of a run and its per-epoch history. Percents for errors and ECE.</summary>
 public sealed record RunMetrics
 {
     public required string Method { get; init; }
