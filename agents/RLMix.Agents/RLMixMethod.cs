@@ -22,7 +22,7 @@ namespace RLMix.Agents;
 /// bootstrap value.
 /// </summary>
 /// <remarks>
-/// Online learning runs the classifier's training as one continuing stream: with the sb3 preset the
+/// Online learning runs the classifier's training as one continuing stream: with the per-image preset the
 /// epoch boundary is not an episode end (GAE runs across it; SB3's truncation bootstrap would only cut
 /// the lambda-return there), with the paper preset every epoch end is terminal, as the official code.
 /// The online agent's learning rate follows the run's progress (steps / total steps).
@@ -132,7 +132,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     }
 
     /// <summary>
-    /// The online agent's PPO options. Without an explicit n_steps, the preset's rollout (2048 for sb3)
+    /// The online agent's PPO options. Without an explicit n_steps, the preset's rollout (2048 for per-image)
     /// is capped at a tenth of the run's steps (at least 16), so that the agent updates during the
     /// classifier's training rather than never (a 2-epoch run on fashion-mnist-mini has 120 steps).
     /// </summary>
