@@ -79,7 +79,11 @@ public sealed record PpoOptions
     /// clipping and advantage are per batch. True: with a per-image reward (e.g. <c>grad-cosine-image</c>),
     /// each image's action, ratio, per-image value and advantage is its own sample (GAE runs per image
     /// slot along time; minibatches hold <see cref="BatchSize"/> steps x B images). Needs the
-    /// <c>per-image</c> network. The default value is false.
+    /// <c>per-image</c> network. <see cref="NSteps"/> and <see cref="BatchSize"/> still count steps, and
+    /// each step now holds B samples, so SB3's 2048 steps are 2048·B samples per update: with per-image
+    /// credit use a few steps per rollout (the learning tests update after every step and learn in
+    /// tens of steps; with n_steps 8 PPO's clipping makes too few policy iterations, see
+    /// experiments/reports/agent-learning.md). The default value is false.
     /// </summary>
     public bool PerImageCredit { get; init; }
 
