@@ -24,16 +24,21 @@ public sealed record RLMixOptions
     /// <summary>Full name of the reward type when the plugin assembly has several.</summary>
     public string? RewardType { get; init; }
 
-    /// <summary>sb3 (Stable-Baselines3 PPO defaults, epoch ends truncated) or paper (the official RL-Mix settings, epoch ends terminal). The default value is sb3.</summary>
-    public string Preset { get; init; } = "sb3";
+    /// <summary>
+    /// <c>per-image</c> (<see cref="PpoOptions.Default"/>: the per-image network, SB3's PPO defaults,
+    /// constant learning rate, epoch ends truncated) or <c>paper</c> (<see cref="PpoOptions.Paper"/>:
+    /// the official RL-Mix code's settings, epoch ends terminal); the README's table lists both. The
+    /// default value is per-image.
+    /// </summary>
+    public string Preset { get; init; } = "per-image";
 
     /// <summary>Policy network for the online agent: per-image or paper; null takes the preset's. The default value is null.</summary>
     public string? Network { get; init; }
 
-    /// <summary>Rollout length of the online agent; null takes the preset's (2048 sb3, 1000 paper). The default value is null.</summary>
+    /// <summary>Rollout length of the online agent; null takes the preset's (2048 per-image, 1000 paper). The default value is null.</summary>
     public int? NSteps { get; init; }
 
-    /// <summary>PPO minibatch size of the online agent; null takes the preset's (64 sb3, 250 paper). The default value is null.</summary>
+    /// <summary>PPO minibatch size of the online agent; null takes the preset's (64 per-image, 250 paper). The default value is null.</summary>
     public int? BatchSize { get; init; }
 
     /// <summary>Per-image credit assignment (each image's action, ratio and advantage its own sample; needs a per-image reward). The default value is false.</summary>
@@ -52,9 +57,10 @@ public sealed record RLMixOptions
     {
         var basis = Preset switch
         {
-            "sb3" => PpoOptions.Default,
+            "per-image" => PpoOptions.Default,
             "paper" => PpoOptions.Paper,
-            _ => throw new UsageException($"rlmix.preset must be sb3 or paper; got '{Echo.Of(Preset)}'."),
+            "sb3" => throw new UsageException("rlmix.preset 'sb3' is now called 'per-image' (SB3's PPO defaults with the per-image network; it is not the paper's setup, which is 'paper')."),
+            _ => throw new UsageException($"rlmix.preset must be per-image or paper; got '{Echo.Of(Preset)}'."),
         };
         var o = basis with
         {

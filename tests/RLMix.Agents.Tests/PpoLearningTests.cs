@@ -196,12 +196,12 @@ public sealed class PpoLearningTests
     [Fact]
     public void RolloutLength_CapsAtATenthOfTheRun_OnlyWhenNotChosen()
     {
-        Assert.Equal((160, 64), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3")));
-        Assert.Equal((16, 16), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 60, "sb3")));     // at least 16
-        Assert.Equal((6, 6), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 6, "sb3")));        // at most the run
-        Assert.Null(RolloutLength.ForRun(PpoOptions.Default, true, 60, "sb3").Note);                   // chosen: kept
-        Assert.Null(RolloutLength.ForRun(PpoOptions.Default with { NSteps = 100 }, false, 100_000, "sb3").Note);
-        Assert.Contains("The run has 1600 steps: instead of the sb3 preset's n_steps 2048, using n_steps 160", RolloutLength.ForRun(PpoOptions.Default, false, 1600, "sb3").Note);
+        Assert.Equal((160, 64), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 1600, "per-image")));
+        Assert.Equal((16, 16), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 60, "per-image")));     // at least 16
+        Assert.Equal((6, 6), Capped(RolloutLength.ForRun(PpoOptions.Default, false, 6, "per-image")));        // at most the run
+        Assert.Null(RolloutLength.ForRun(PpoOptions.Default, true, 60, "per-image").Note);                   // chosen: kept
+        Assert.Null(RolloutLength.ForRun(PpoOptions.Default with { NSteps = 100 }, false, 100_000, "per-image").Note);
+        Assert.Contains("The run has 1600 steps: instead of the per-image preset's n_steps 2048, using n_steps 160", RolloutLength.ForRun(PpoOptions.Default, false, 1600, "per-image").Note);
         static (int, int) Capped((PpoOptions Options, string? Note) r) => (r.Options.NSteps, r.Options.BatchSize);
     }
 

@@ -5,8 +5,8 @@ namespace RLMix.Agents.Learning;
 
 /// <summary>
 /// PPO hyperparameters with Stable-Baselines3's names and defaults (<c>stable_baselines3/ppo/ppo.py</c>),
-/// plus RLMix's choice of policy network and credit assignment. <see cref="Paper"/> is the official
-/// RL-Mix setting.
+/// plus RLMix's choice of policy network, its input scaling and credit assignment. Two presets:
+/// <see cref="Default"/> (<c>per-image</c>) and <see cref="Paper"/> (the official RL-Mix code's setup).
 /// </summary>
 public sealed record PpoOptions
 {
@@ -62,6 +62,14 @@ public sealed record PpoOptions
     /// <summary>Policy network: <c>per-image</c> (shared per-image head, any batch size) or <c>paper</c> (the official extractor, fixed batch size). The default value is per-image.</summary>
     public string Network { get; init; } = "per-image";
 
+    /// <summary>
+    /// The per-image network multiplies the observation's G*G saliency cells by G*G. They are a map that
+    /// sums to 1, so each cell is about 1/64 of an 8x8 grid while the logits beside it are of order 1-10;
+    /// scaled, a uniform map reads as ones and the saliency input is on the logits' scale. The paper
+    /// network reads the observation as it is (the official code does). The default value is true.
+    /// </summary>
+    public bool ScaleSaliency { get; init; } = true;
+
     /// <summary>Width of the policy and value MLP layers (SB3's net_arch [64, 64]). The default value is 64.</summary>
     [Range(1, 1 << 16)] public int HiddenSize { get; init; } = 64;
 
@@ -71,19 +79,41 @@ public sealed record PpoOptions
     /// clipping and advantage are per batch. True: with a per-image reward (e.g. <c>grad-cosine-image</c>),
     /// each image's action, ratio, per-image value and advantage is its own sample (GAE runs per image
     /// slot along time; minibatches hold <see cref="BatchSize"/> steps x B images). Needs the
-    /// <c>per-image</c> network. The default value is false.
+    /// <c>per-image</c> network. <see cref="NSteps"/> and <see cref="BatchSize"/> still count steps, and
+    /// each step now holds B samples, so SB3's 2048 steps are 2048·B samples per update: with per-image
+    /// credit use a few steps per rollout (the learning tests update after every step and learn in
+    /// tens of steps; with n_steps 8 PPO's clipping makes too few policy iterations, see
+    /// experiments/reports/agent-learning.md). The default value is false.
     /// </summary>
     public bool PerImageCredit { get; init; }
 
-    /// <summary>SB3's defaults.</summary>
+    /// <summary>
+    /// RLMix's default (preset <c>per-image</c>): the per-image network with its saliency scaling and
+    /// Stable-Baselines3's PPO defaults, constant learning rate. Not the paper's setup: see <see cref="Paper"/>.
+    /// </summary>
     public static PpoOptions Default { get; } = new();
 
     /// <summary>
-    /// The official RL-Mix settings (<c>main.py</c>): n_steps 1000, batch 250, lr schedule
-    /// progress_remaining^0.9 * lr0, the official network, joint action; the rest SB3 defaults. The
-    /// official lr0 comes from an undefined <c>--agent_lr</c>, so lr0 here is SB3's 3e-4.
+    /// The official RL-Mix code (<c>minhlong94/Random-Mixup</c>, <c>main.py --method rlmix</c> with
+    /// stable-baselines3 1.1): the <c>policy_network.py</c> extractor under SB3's default heads
+    /// (network <c>paper</c>, hidden 64, observation as it is), the joint action (per-image
+    /// log-probabilities summed), n_steps 1000 (<c>--agent_trajectory_size</c>), minibatch 250
+    /// (<c>--agent_batch_size</c>), 10 epochs (SB3's; <c>--agent_epochs 15</c> is never passed), learning
+    /// rate progress_remaining^0.9 * lr0 (<c>exp_schedule</c>) with lr0 = 3e-4 (the code reads an
+    /// undefined <c>--agent_lr</c>; SB3's default stands in), and SB3's defaults for the rest: gamma 0.99,
+    /// GAE lambda 0.95, clip 0.2, no value clipping, advantage normalization, entropy 0, value 0.5,
+    /// max grad norm 0.5, no target KL, Adam eps 1e-5. Every field is listed here so that a change of
+    /// <see cref="Default"/> cannot leak into it. The environment's part (done at every epoch end) is
+    /// <c>MixupEnvOptions.Paper</c>.
     /// </summary>
-    public static PpoOptions Paper { get; } = new() { NSteps = 1000, BatchSize = 250, LearningRateDecayPower = 0.9, Network = "paper" };
+    public static PpoOptions Paper { get; } = new()
+    {
+        Network = "paper", HiddenSize = 64, ScaleSaliency = false, PerImageCredit = false,
+        NSteps = 1000, BatchSize = 250, NEpochs = 10,
+        LearningRate = 3e-4, LearningRateDecayPower = 0.9,
+        Gamma = 0.99, GaeLambda = 0.95, ClipRange = 0.2, ClipRangeVf = null, NormalizeAdvantage = true,
+        EntCoef = 0.0, VfCoef = 0.5, MaxGradNorm = 0.5, TargetKl = null, AdamEps = 1e-5,
+    };
 
     /// <summary>The learning rate at <paramref name="progressRemaining"/> (1 at the start, 0 at the end).</summary>
     public double LearningRateAt(double progressRemaining) =>

@@ -13,7 +13,8 @@ public static class PolicyNetworks
     /// <summary>Creates the network <see cref="PpoOptions.Network"/> for <paramref name="spec"/>, initialized from <paramref name="generator"/>.</summary>
     public static PolicyNetwork Create(PpoOptions options, AgentSpec spec, torch.Generator generator) => options.Network switch
     {
-        "per-image" => new PerImagePolicyNetwork(spec.Features, spec.ActionChoices, options.HiddenSize, options.PerImageCredit, generator),
+        "per-image" => new PerImagePolicyNetwork(spec.Features, spec.ActionChoices, options.HiddenSize, options.PerImageCredit, generator,
+            saliencyCells: options.ScaleSaliency && spec.Grid > 0 ? spec.Grid * spec.Grid : 0),
         "paper" => CreatePaper(options, spec, generator, spec.Grid),
         _ => throw new UsageException($"Unknown policy network '{options.Network}'. Allowed values: {string.Join(", ", Names)}."),
     };

@@ -33,7 +33,7 @@ internal static class AgentCommand
         public readonly Option<string?> Reward = new("--reward") { Description = "Built-in reward: grad-cosine (default), grad-cosine-image, negative-loss, true-class-confidence." };
         public readonly Option<string?> RewardPlugin = new("--reward-plugin") { Description = "Assembly (.dll) with your IRewardFunction implementation." };
         public readonly Option<string?> RewardType = new("--reward-type") { Description = "Full type name of the reward when the plugin has several." };
-        public readonly Option<string?> Preset = new("--preset") { Description = "sb3 (default: SB3 PPO defaults, epoch ends truncated) or paper (official RL-Mix settings, epoch ends terminal)." };
+        public readonly Option<string?> Preset = new("--preset") { Description = "per-image (default: per-image network, SB3 PPO defaults, epoch ends truncated) or paper (the official RL-Mix code's settings: its network, n_steps 1000, minibatch 250, lr schedule, epoch ends terminal)." };
 
         public void AddTo(Command c)
         {
