@@ -23,7 +23,7 @@ public sealed class PresetTests
         Assert.Equal(expected, rl.Ppo());
         Assert.True(rl.Env().TerminalAtEpochEnd);                      // done=True at every epoch end
         Assert.Equal(8, rl.Env().ObservationGrid);
-        Assert.Equal([2, 4], rl.Env().Patches);                        // q acts on the drawn mixing grid
+        Assert.Equal([2, 4], rl.Env().RMix.Patches);                       // q acts on the drawn mixing grid
         Assert.Equal(Math.Pow(0.5, 0.9) * 3e-4, PpoOptions.Paper.LearningRateAt(0.5), 12);
     }
 
