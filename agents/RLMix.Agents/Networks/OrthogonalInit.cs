@@ -1,5 +1,5 @@
+using RLMix.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace RLMix.Agents.Networks;
@@ -16,15 +16,8 @@ public static class OrthogonalInit
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        foreach (var (_, m) in module.named_modules().Prepend(("", module)))
+        foreach (var (weight, bias) in DefaultInit.WeightLayers(module))
         {
-            var (weight, bias) = m switch
-            {
-                Linear l => (l.weight, l.bias),
-                Conv2d c => (c.weight, c.bias),
-                _ => (null, null),
-            };
-            if (weight is null) continue;
             weight.copy_(Orthogonal(weight.shape, gain, generator));
             bias?.zero_();
         }

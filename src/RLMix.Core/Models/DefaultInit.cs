@@ -26,18 +26,21 @@ public static class DefaultInit
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        foreach (var (_, m) in module.named_modules().Prepend(("", module)))
+        foreach (var (weight, bias) in WeightLayers(module))
         {
-            var (weight, bias) = m switch
-            {
-                Linear l => (l.weight, l.bias),
-                Conv2d c => (c.weight, c.bias),
-                _ => (null, null),
-            };
-            if (weight is null) continue;
             double bound = 1.0 / Math.Sqrt(FanIn(weight.shape));
             weight.copy_(Uniform(weight.shape, bound, generator));
             bias?.copy_(Uniform(bias.shape, bound, generator));
+        }
+    }
+
+    /// <summary>The weight and bias of every Linear and Conv2d in <paramref name="module"/> (itself included), in <c>named_modules</c> order.</summary>
+    public static IEnumerable<(Parameter Weight, Parameter? Bias)> WeightLayers(nn.Module module)
+    {
+        foreach (var (_, m) in module.named_modules().Prepend(("", module)))
+        {
+            if (m is Linear l) yield return (l.weight!, l.bias);
+            else if (m is Conv2d c) yield return (c.weight!, c.bias);
         }
     }
 
