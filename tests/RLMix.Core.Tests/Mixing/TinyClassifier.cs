@@ -33,11 +33,12 @@ sealed class TinyClassifier : ClassifierModel
 
     public override Tensor Classify(Tensor features) => fc.forward(features);
 
-    /// <summary>A seeded model (initialization uses torch's global generator).</summary>
+    /// <summary>A seeded model (PyTorch's default initialization drawn from its own generator, not the global one that parallel tests share).</summary>
     public static TinyClassifier Create(int inChannels, int numClasses, int side, long seed, ScalarType dtype = ScalarType.Float32)
     {
-        torch.manual_seed(seed);
         var model = new TinyClassifier(inChannels, numClasses, side);
+        using (var generator = new Generator((ulong)seed))
+            RLMix.Models.DefaultInit.Apply(model, generator);
         model.to(dtype);
         return model;
     }
