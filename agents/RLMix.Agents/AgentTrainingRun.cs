@@ -163,10 +163,8 @@ public static class AgentTrainingRun
         }
         var x = saved?.ToJsonString() ?? "null";
         var y = now?.ToJsonString() ?? "null";
-        return x == y ? null : $"{where} was {Cut(x)}, now {Cut(y)}";
+        return x == y ? null : $"{where} was {Echo.Of(x)}, now {Echo.Of(y)}";
     }
-
-    static string Cut(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
     /// <summary>Creates and locks the agent directory (one writer at a time), then checks it may be written as <paramref name="run"/> asks.</summary>
     static DirectoryLock PrepareDirectory(AgentTrainingOptions run, Action<string> log)
