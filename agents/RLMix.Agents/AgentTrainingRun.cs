@@ -28,11 +28,14 @@ public static class AgentTrainingRun
     /// <summary>The run summary's file name (episodes, PPO options, versions).</summary>
     public const string SummaryFile = "agent.json";
 
-    /// <summary>The metrics file's name (SB3 keys, long format).</summary>
+    /// <summary>The metrics file's name (SB3's progress.csv: one row per PPO update, one column per key).</summary>
     public const string ProgressFile = "progress.csv";
 
     /// <summary>The TensorBoard directory's name.</summary>
     public const string TensorBoardDir = "tb";
+
+    // progress.csv's row count and the event files' lengths ("progress" held the long-format CSV's byte length).
+    const string ProgressSection = "progress-rows";
 
     /// <summary>Trains (or resumes) the agent.</summary>
     /// <param name="log">Receives the run's log lines.</param>
@@ -77,7 +80,7 @@ public static class AgentTrainingRun
                 agent = PpoAgent.FromSections(CheckpointSections.ReadFrom(loaded.Sections.Get("agent")), loaded.Path);
                 using (var r = loaded.Sections.Open("session")) session.LoadState(r);
                 using (var r = loaded.Sections.Open("run")) state.Read(r);
-                using (var r = loaded.Sections.Open("progress")) RestoreProgressFiles(run.OutDir, r);
+                RestoreProgressFiles(run.OutDir, loaded.Sections, log);
                 log($"Resumed from {loaded.Path} after {agent.EpisodesCompleted} episodes, {agent.NumTimesteps} steps.");
             }
             else
@@ -92,6 +95,7 @@ public static class AgentTrainingRun
             using var metrics = new MetricLogger(new CsvMetricSink(Path.Combine(run.OutDir, ProgressFile), append: true),
                 new TensorBoardMetricSink(Path.Combine(run.OutDir, TensorBoardDir)), new ConsoleMetricSink(log));
             long startTimesteps = agent.NumTimesteps;
+            metrics.StartClock(startTimesteps, state.Seconds);
             var clock = Stopwatch.StartNew();
             var lastReport = Stopwatch.StartNew();
             void Checkpoint() => CheckpointFile.Save(run.OutDir, state.Capture(identity, agent, session, run.OutDir, clock.Elapsed.TotalSeconds));
@@ -198,12 +202,18 @@ public static class AgentTrainingRun
     }
 
     /// <summary>Cuts progress.csv and the TensorBoard event files back to what the checkpoint had seen (a killed run may have logged more).</summary>
-    static void RestoreProgressFiles(string dir, BinaryReader reader)
+    static void RestoreProgressFiles(string dir, CheckpointSections sections, Action<string> log)
     {
         var csv = Path.Combine(dir, ProgressFile);
-        var csvLength = reader.ReadInt64();
-        if (File.Exists(csv) && new FileInfo(csv).Length > csvLength)
-            using (var f = new FileStream(csv, FileMode.Open)) f.SetLength(csvLength);
+        using var reader = sections.Open(sections.Contains(ProgressSection) ? ProgressSection : "progress");
+        if (sections.Contains(ProgressSection)) CsvMetricSink.Truncate(csv, reader.ReadInt32());
+        else
+        {
+            // A checkpoint of an RLMix that wrote progress.csv in long format (step,key,value): that file cannot be continued.
+            reader.ReadInt64();
+            if (File.Exists(csv)) File.Move(csv, csv + ".long-format", overwrite: true);
+            log($"{ProgressFile} of this run was in the old long format; it was kept as {ProgressFile}.long-format and a new one starts here.");
+        }
         var lengths = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int i = reader.ReadInt32(); i > 0; i--) lengths[reader.ReadString()] = reader.ReadInt64();
         var tb = Path.Combine(dir, TensorBoardDir);
@@ -218,8 +228,7 @@ public static class AgentTrainingRun
 
     static void WriteProgressLengths(string dir, BinaryWriter writer)
     {
-        var csv = Path.Combine(dir, ProgressFile);
-        writer.Write(File.Exists(csv) ? new FileInfo(csv).Length : 0L);
+        writer.Write(CsvMetricSink.RowCount(Path.Combine(dir, ProgressFile)));
         var tb = Path.Combine(dir, TensorBoardDir);
         var files = Directory.Exists(tb) ? Directory.GetFiles(tb).Order(StringComparer.Ordinal).ToArray() : [];
         writer.Write(files.Length);
@@ -251,7 +260,7 @@ public static class AgentTrainingRun
             .Add("agent", agent.ToSections().ToArray())
             .Add("session", session.SaveState)
             .Add("run", w => Write(w, Seconds + seconds))
-            .Add("progress", w => WriteProgressLengths(dir, w));
+            .Add(ProgressSection, w => WriteProgressLengths(dir, w));
 
         void Write(BinaryWriter w, double seconds)
         {

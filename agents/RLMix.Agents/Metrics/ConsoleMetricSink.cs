@@ -9,10 +9,9 @@ public sealed class ConsoleMetricSink(Action<string> writeLine) : IMetricSink
     /// <inheritdoc />
     public void Write(long step, IReadOnlyDictionary<string, double> values)
     {
-        var width = values.Keys.Append("time/total_timesteps").Max(k => k.Length);
+        var width = values.Keys.DefaultIfEmpty("").Max(k => k.Length);
         var text = new StringBuilder();
         text.AppendLine(new string('-', width + 18));
-        text.AppendLine($"| {"time/total_timesteps".PadRight(width)} | {step,12} |");
         foreach (var (key, value) in values)
             text.AppendLine($"| {key.PadRight(width)} | {value.ToString("G6", CultureInfo.InvariantCulture),12} |");
         text.Append(new string('-', width + 18));

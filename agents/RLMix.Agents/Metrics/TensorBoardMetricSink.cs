@@ -1,27 +1,22 @@
-using TorchSharp.Modules;
-using static TorchSharp.torch.utils.tensorboard;
+using RLMix.TensorBoard;
 
 namespace RLMix.Agents.Metrics;
 
 /// <summary>
-/// Writes scalars to TensorBoard event files with TorchSharp's <c>SummaryWriter</c> in
-/// <paramref name="logDir"/> (explicit, so paths are reproducible). TorchSharp's writer appends each
-/// event synchronously and has no flush or close; its step is an int, so steps are clamped.
+/// Writes each dump as one TensorBoard event in <paramref name="logDir"/> (explicit, so paths are
+/// reproducible) through RLMix's <see cref="EventFileWriter"/>: Unix-second wall times, one event file
+/// per run directory (a resumed run appends to it).
 /// </summary>
 public sealed class TensorBoardMetricSink(string logDir) : IMetricSink
 {
-    readonly SummaryWriter writer = SummaryWriter(logDir, null, false);
+    readonly EventFileWriter writer = new(logDir);
 
     /// <summary>The event files' directory.</summary>
-    public string LogDir => writer.LogDir;
+    public string LogDir => logDir;
 
     /// <inheritdoc />
-    public void Write(long step, IReadOnlyDictionary<string, double> values)
-    {
-        var s = (int)Math.Min(step, int.MaxValue);
-        foreach (var (key, value) in values) writer.add_scalar(key, (float)value, s);
-    }
+    public void Write(long step, IReadOnlyDictionary<string, double> values) => writer.AddScalars(step, values);
 
     /// <inheritdoc />
-    public void Dispose() { }
+    public void Dispose() => writer.Dispose();
 }

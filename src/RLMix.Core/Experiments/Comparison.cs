@@ -59,7 +59,9 @@ public static class Comparison
             else
             {
                 var observer = onCell?.Invoke(cell.Index, cells.Count, cell.Entry.Name, cell.Seed, skipped: false);
-                metrics = TrainingRun.Run(cell.Config, new RunOptions(cell.Directory, Resume: true), observer, cancel);
+                // Only an interrupted cell resumes; a new one starts without "--resume: no checkpoint" noise.
+                var resume = statuses[cell.Index].State == CellState.Interrupted;
+                metrics = TrainingRun.Run(cell.Config, new RunOptions(cell.Directory, Resume: resume), observer, cancel);
             }
             results.Add(new CellResult(cell.Entry.Name, cell.Seed, cell.Directory, metrics));
         }

@@ -65,6 +65,7 @@ public static class TrainingRun
         if (run.SaveExamples > 0 && state.Epoch == 1 && state.Batch == 0)
             SaveExamples(run, config, method, model, trainLoader, splits.Train.NumClasses);
         var interval = run.Checkpoints.Validate();
+        using var events = new EpochEvents(run.OutDir, trainLoader.DropLast ? trainLoader.BatchesPerEpoch * trainLoader.BatchSize : splits.Train.Count, state.History);
         var sinceCheckpoint = Stopwatch.StartNew();
         int batchesSinceCheckpoint = 0;
         void Checkpoint()
@@ -120,6 +121,7 @@ public static class TrainingRun
             state.History.Add(record);
             state.LossSum = 0; state.LossCount = 0; state.EpochSeconds = 0;
             WriteEpochsCsv(Path.Combine(run.OutDir, "epochs.csv"), state.History);
+            events.Write(record);
             observer.EpochDone(record);
             state.Epoch++;
             state.Batch = 0;
@@ -193,7 +195,7 @@ public static class TrainingRun
             && (File.Exists(Path.Combine(run.OutDir, "metrics.json")) || File.Exists(Path.Combine(run.OutDir, CheckpointFile.FileName))))
             throw new UsageException($"The output directory '{run.OutDir}' holds another run's results. Pass --resume to continue it, --overwrite to replace it, or choose another --out.");
         if (run.Overwrite)
-            RunOutputs.Delete(run.OutDir, "metrics.json", "epochs.csv", "config.json", "log.txt", "tb", "examples.png", "examples.md", CheckpointFile.FileName, CheckpointFile.PreviousFileName);
+            RunOutputs.Delete(run.OutDir, "metrics.json", "epochs.csv", "config.json", "log.txt", EpochEvents.DirectoryName, "examples.png", "examples.md", CheckpointFile.FileName, CheckpointFile.PreviousFileName);
         Directory.CreateDirectory(run.OutDir);
     }
 

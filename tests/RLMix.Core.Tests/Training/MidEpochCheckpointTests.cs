@@ -90,7 +90,8 @@ public sealed class MidEpochCheckpointTests : IDisposable
         TrainingRun.Run(config, new RunOptions(a, Overwrite: true));
         // The CLI opens log.txt (appending) only after this point: nothing of the old run is left to append to.
         Assert.False(File.Exists(Path.Combine(a, "log.txt")));
-        Assert.False(Directory.Exists(Path.Combine(a, "tb")));
+        var events = Assert.Single(Directory.GetFiles(Path.Combine(a, "tb")));   // the new run's event file only
+        Assert.NotEqual("events.out.tfevents.1", Path.GetFileName(events));
         Assert.True(File.Exists(Path.Combine(a, "metrics.json")));
     }
 
