@@ -128,7 +128,7 @@ public static class AgentTrainingRun
             }
 
             agent.Save(run.OutDir);
-            WriteSummary(Path.Combine(run.OutDir, SummaryFile), config, rl, agent.Options, state.Episodes, state.Seconds + clock.Elapsed.TotalSeconds);
+            WriteSummary(Path.Combine(run.OutDir, SummaryFile), config, rl, session.Env.Reward, agent.Options, state.Episodes, state.Seconds + clock.Elapsed.TotalSeconds);
             log($"Saved the agent to {PpoAgent.PathIn(run.OutDir)}. Use it with: rlmix train --method rlmix --agent {run.OutDir}, or rlmix agent eval --policy learned:{run.OutDir}");
             return new AgentTrainingResult(PpoAgent.PathIn(run.OutDir), state.Episodes, agent.NumTimesteps, agent.Iterations);
         }
@@ -239,10 +239,12 @@ public static class AgentTrainingRun
         }
     }
 
-    static void WriteSummary(string path, RunConfig config, RLMixOptions rl, PpoOptions ppo, IReadOnlyList<EpisodeResult> results, double seconds) =>
+    static void WriteSummary(string path, RunConfig config, RLMixOptions rl, Envs.Rewards.IRewardFunction reward, PpoOptions ppo, IReadOnlyList<EpisodeResult> results, double seconds) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new
         {
-            dataset = config.Data.Dataset, model = config.Model, seed = config.Seed, reward = rl.RewardPlugin ?? rl.Reward, preset = rl.Preset,
+            dataset = config.Data.Dataset, model = config.Model, seed = config.Seed,
+            // The reward as the run used it: its Name and type (a plug-in's path alone does not say which type of it ran).
+            reward = reward.Name, reward_type = reward.GetType().FullName, reward_plugin = rl.RewardPlugin, preset = rl.Preset,
             ppo, seconds,
             episodes = results.Select(r => new { episode = r.Episode, mean_reward = r.MeanReward, total_reward = r.TotalReward, steps = r.Steps, terminated = r.Terminated }),
             versions = VersionInfo.All,

@@ -46,8 +46,17 @@ internal static class Cli
             System.Console.Error.WriteLine($"error: --grace-period must be between 0 and 86400 seconds (got {grace}).");
             return 2;
         }
-        // Redirected output (CI, files): no wrapping at Spectre's default 80 columns.
-        if (System.Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+        // Redirected output (CI, files): no colour codes, and tables not cut at Spectre's default 80 columns
+        // (log lines bypass Spectre there: AnsiConsoleSink).
+        if (System.Console.IsOutputRedirected)
+        {
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+                Interactive = Spectre.Console.InteractionSupport.No,
+            });
+            Spectre.Console.AnsiConsole.Profile.Width = 1000;
+        }
         using var logFile = new RunLogFile();
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)

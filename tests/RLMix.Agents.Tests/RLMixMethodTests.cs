@@ -48,6 +48,18 @@ public sealed class RLMixMethodTests : IDisposable
         Assert.Equal(straight.Top1Error, resumed.Top1Error);
         Assert.Equal(straight.History.Select(h => h.TrainLoss), resumed.History.Select(h => h.TrainLoss));
         Assert.Equal(straight.History.Select(h => h.Extra!["mean_reward"]), resumed.History.Select(h => h.Extra!["mean_reward"]));
+
+        // tb/ beside epochs.csv mirrors the resumed run's history: one event per epoch, no duplicate from the interruption.
+        var events = RLMix.Core.Tests.TensorBoard.EventFileReader.Read(Assert.Single(Directory.GetFiles(Path.Combine(b, "tb"))));
+        Assert.Equal([0L, 1L, 2L], events.Select(e => e.Step));
+        foreach (var (e, h) in events.Skip(1).Zip(resumed.History))
+        {
+            var tags = e.Scalars.ToDictionary(x => x.Tag, x => (double)x.Value);
+            Assert.Equal((float)h.Extra!["mean_reward"], (float)tags["rlmix/mean_reward"]);
+            Assert.Equal((float)h.TrainLoss, (float)tags["train/loss"]);
+            Assert.Equal(1.0, Enumerable.Range(0, 10).Sum(i => tags[$"rlmix/q_share/{i}"]), 5);
+            Assert.Equal((float)(h.Extra![$"q_{3}"] / 200), (float)tags["rlmix/q_share/3"]);   // 4 batches x 50 images
+        }
     }
 
     [Fact]

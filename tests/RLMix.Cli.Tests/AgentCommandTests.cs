@@ -16,15 +16,38 @@ public sealed class AgentCommandTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
+    public void CheckEnv_RunsTheEnvCheckerOnTheConfiguredMixupEnv()
+    {
+        var r = RlmixProcess.Run(dir, ["agent", "check-env", .. Data, "--reward", "grad-cosine-image"]);
+        Assert.True(r.ExitCode == 0, r.Output);
+        Assert.Contains("reward grad-cosine-image", r.Output);
+        Assert.Contains("ok: reset: observation in space", r.Output);
+        Assert.Contains("MixupEnv passed the env checker (2 steps)", r.Output);   // --max-batches 2: the episode ran to its end
+    }
+
+    [Fact]
     public void AgentTrain_ThenEvalAgainstRandom_ThenTrainAClassifierWithIt()
     {
         var train = RlmixProcess.Run(dir, ["agent", "train", .. Data, "--episodes", "2", "--out", "agent"]);
         Assert.True(train.ExitCode == 0, train.Output);
         foreach (var f in new[] { "agent.rlmix", "agent.json", "progress.csv", "checkpoint.bin" })
             Assert.True(File.Exists(Path.Combine(dir, "agent", f)), f);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600;   // the run started well within the hour
         using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "agent", "agent.json"))))
+        {
             Assert.Equal(2, summary.RootElement.GetProperty("episodes").GetArrayLength());
-        Assert.Contains("train/approx_kl", File.ReadAllText(Path.Combine(dir, "agent", "progress.csv")));
+            Assert.Equal("grad-cosine", summary.RootElement.GetProperty("reward").GetString());
+            Assert.Equal("RLMix.Envs.Rewards.GradCosineReward", summary.RootElement.GetProperty("reward_type").GetString());
+        }
+        // progress.csv as SB3 writes it: a header of keys, then one row per PPO update.
+        var progress = File.ReadAllLines(Path.Combine(dir, "agent", "progress.csv"));
+        var columns = progress[0].Split(',');
+        foreach (var key in new[] { "train/approx_kl", "time/fps", "time/time_elapsed", "time/total_timesteps", "time/iterations" }) Assert.Contains(key, columns);
+        Assert.All(progress.Skip(1), row => Assert.Equal(columns.Length, row.Split(',').Length));
+        // TensorBoard: one event file whose every event has a Unix-second wall time.
+        var events = RLMix.Core.Tests.TensorBoard.EventFileReader.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "agent", "tb"))));
+        Assert.Equal(progress.Length, events.Count);   // file_version + one event per update
+        Assert.All(events, e => Assert.InRange(e.WallTime, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
 
         var eval = RlmixProcess.Run(dir, ["agent", "eval", .. Data, "--episodes", "1", "--policy", "learned:agent", "--policy", "random", "--out", "eval.json"]);
         Assert.True(eval.ExitCode == 0, eval.Output);

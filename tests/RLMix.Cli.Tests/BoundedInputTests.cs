@@ -98,7 +98,7 @@ public sealed class BoundedInputTests : IDisposable
         var second = RlmixProcess.Run(dir, [.. args, "--overwrite"]);
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.False(File.Exists(old));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "agent", "tb")));
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, "agent", "tb")));   // the new run's event file only
         Assert.Single(File.ReadAllLines(Path.Combine(dir, "agent", "log.txt")), l => l.Contains("rlmix agent train:"));
     }
 }

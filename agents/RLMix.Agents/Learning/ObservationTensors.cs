@@ -14,13 +14,17 @@ public static class ObservationTensors
         _ => throw new UsageException($"The agent takes tensor or dictionary-of-tensor observations, not {observation.GetType().Name}."),
     };
 
-    /// <summary>Detached copies that outlive the env's next step (the caller disposes them).</summary>
+    /// <summary>
+    /// Detached CPU copies that outlive the env's next step (the caller disposes them). The agent (network,
+    /// rollout buffer, sampling generator) lives on the CPU whatever the run's device: this is where a GPU
+    /// run's observations cross over.
+    /// </summary>
     public static Dictionary<string, Tensor> Clone(IReadOnlyDictionary<string, Tensor> observation) =>
-        observation.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope(), StringComparer.Ordinal);
+        observation.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone().DetachFromDisposeScope(), StringComparer.Ordinal);
 
-    /// <summary>Adds a leading axis of size 1 to every tensor (one step as a batch of one).</summary>
+    /// <summary>Adds a leading axis of size 1 to every tensor (one step as a batch of one), on the CPU where the agent is.</summary>
     public static Dictionary<string, Tensor> Unsqueeze(IReadOnlyDictionary<string, Tensor> observation) =>
-        observation.ToDictionary(kv => kv.Key, kv => kv.Value.unsqueeze(0), StringComparer.Ordinal);
+        observation.ToDictionary(kv => kv.Key, kv => kv.Value.cpu().unsqueeze(0), StringComparer.Ordinal);
 
     /// <summary>Selects steps <paramref name="indices"/> of stored observations.</summary>
     public static Dictionary<string, Tensor> Select(IReadOnlyDictionary<string, Tensor> observations, Tensor indices) =>

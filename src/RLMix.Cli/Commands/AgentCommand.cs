@@ -13,7 +13,7 @@ using Spectre.Console;
 
 namespace RLMix.Cli.Commands;
 
-/// <summary><c>rlmix agent train|eval</c>: train a PPO agent in MixupEnv, or evaluate policies in it.</summary>
+/// <summary><c>rlmix agent train|eval|check-env</c>: train a PPO agent in MixupEnv, evaluate policies in it, or check the env's API.</summary>
 internal static class AgentCommand
 {
     public static Command Create()
@@ -21,6 +21,7 @@ internal static class AgentCommand
         var command = new Command("agent", "Train a PPO agent in MixupEnv (one episode = one epoch of classifier training), or evaluate policies.");
         command.Add(CreateTrain());
         command.Add(CreateEval());
+        command.Add(CreateCheckEnv());
         return command;
     }
 
@@ -95,6 +96,37 @@ internal static class AgentCommand
             }
             return 0;
         }, graceful: true));
+        return command;
+    }
+
+    /// <summary>
+    /// Gymnasium's <c>check_env</c> for MixupEnv as configured (data, model, reward, plug-in): spaces, seeded resets,
+    /// observations in the space, finite rewards, an episode run to its end, no step after it. MixupEnv allows
+    /// one reset per epoch of its run, so the check runs at least two episodes.
+    /// </summary>
+    static Command CreateCheckEnv()
+    {
+        var env = new EnvOptions();
+        var command = new Command("check-env", "Check MixupEnv as configured (data, model, reward or reward plug-in) against the Gymnasium API, like check_env: spaces, seeded resets, observations in the space, finite rewards, an episode to its end.");
+        env.AddTo(command);
+        command.SetAction(p => Cli.Run(p, ctx =>
+        {
+            var (config, rl, episodes, maxBatches) = env.Resolve(p);
+            using var session = MixupSession.Create(config, rl, Math.Max(episodes, 2), maxBatches);
+            ctx.Logger.LogInformation("Checking MixupEnv: {Dataset}, {Model}, reward {Reward}, {Steps} steps per episode", config.Data.Dataset, config.Model, session.Env.Reward.Name, session.StepsPerEpisode);
+            try
+            {
+                var report = Envs.Checking.EnvChecker.Check(session.Env, seed: (int)config.Seed, maxSteps: session.StepsPerEpisode + 1, checkStepDeterminism: false);
+                foreach (var check in report.Checks) ctx.Logger.LogInformation("ok: {Check:l}", check);
+                ctx.Logger.LogInformation("MixupEnv passed the env checker ({Steps} steps).", report.StepsTaken);
+                return 0;
+            }
+            catch (Envs.Checking.EnvCheckException e)
+            {
+                ctx.Logger.LogError("MixupEnv failed the env checker: {Message:l}", e.Message);
+                return 1;
+            }
+        }));
         return command;
     }
 

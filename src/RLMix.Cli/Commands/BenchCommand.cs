@@ -19,7 +19,7 @@ internal static class BenchCommand
         var channels = new Option<int>("--channels") { Description = "Image channels (32x32 images).", DefaultValueFactory = _ => 3 };
         var steps = new Option<int>("--steps") { Description = "Timed steps per method.", DefaultValueFactory = _ => 30 };
         var memory = new Option<int>("--memory-steps") { Description = "Steps per method of the memory check (0 skips it).", DefaultValueFactory = _ => 200 };
-        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the bench JSON here." };
         var config = new Option<string?>("--config") { Description = "A run config whose method sections (e.g. \"comixup\": { \"clean_lambda\": 0 }) set the timed methods' options." };
         var command = new Command("bench", "Time one full training step of each method (interleaved medians after a warm-up), the saliency pass and the Co-Mixup solver, and memory growth over many steps.");
@@ -34,6 +34,7 @@ internal static class BenchCommand
                 Steps = p.GetValue(steps), MemorySteps = p.GetValue(memory), Device = p.GetValue(device)!,
                 MethodOptions = p.GetValue(config) is { } file ? ConfigFile.Load(file, Training.MethodRegistry.Names).Methods : null,
             };
+            DeviceName.Check(options.Device);   // the same exit 2 as train for a CUDA device this build or machine lacks
             if (options.Steps < 1 || options.BatchSize < 1 || options.MemorySteps < 0)
                 throw new Errors.UsageException("--steps and --batch-size must be at least 1, --memory-steps at least 0.");
             if (options.Methods != null)

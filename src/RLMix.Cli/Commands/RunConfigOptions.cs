@@ -19,7 +19,7 @@ internal sealed class RunConfigOptions
     public readonly Option<long?> Seed = new("--seed") { Description = "Root seed (default 0)." };
     public readonly Option<int?> LimitTrain = new("--limit-train") { Description = "Use only N training images." };
     public readonly Option<int?> LimitTest = new("--limit-test") { Description = "Use only N test images." };
-    public readonly Option<string?> Device = new("--device") { Description = "cpu or cuda." };
+    public readonly Option<string?> Device = new("--device") { Description = "cpu, cuda or cuda:N (GPU N)." };
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory of the data set's files." };
 
     public void AddTo(Command command)

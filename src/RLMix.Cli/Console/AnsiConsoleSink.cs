@@ -7,7 +7,7 @@ namespace RLMix.Cli.Console;
 
 /// <summary>
 /// Serilog sink that writes through Spectre.Console, so that log lines appear above a live
-/// progress bar instead of corrupting it (spectre.console#1146, #1520).
+/// progress bar instead of corrupting it (spectre.console#1146, #1520); plain lines when the output is redirected.
 /// </summary>
 internal sealed class AnsiConsoleSink : ILogEventSink
 {
@@ -25,8 +25,14 @@ internal sealed class AnsiConsoleSink : ILogEventSink
         };
         var writer = new StringWriter();
         Message.Format(e, writer);
-        string text = Markup.Escape(writer.ToString());
-        if (e.Exception != null) text += "\n" + Markup.Escape(e.Exception.ToString());
-        AnsiConsole.MarkupLine($"[grey]{e.Timestamp:HH:mm:ss}[/] {level} {text}");
+        string message = writer.ToString();
+        if (e.Exception != null) message += "\n" + e.Exception;
+        if (System.Console.IsOutputRedirected)
+        {
+            // A file or a pipe: plain text, one unwrapped line per message, no colour codes.
+            System.Console.Out.WriteLine($"{e.Timestamp:HH:mm:ss} {Markup.Remove(level)} {message}");
+            return;
+        }
+        AnsiConsole.MarkupLine($"[grey]{e.Timestamp:HH:mm:ss}[/] {level} {Markup.Escape(message)}");
     }
 }

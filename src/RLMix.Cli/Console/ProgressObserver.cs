@@ -58,6 +58,25 @@ internal sealed class ProgressObserver(ILogger logger, ProgressContext? live) : 
             r.Epoch, r.TrainLoss, r.TestError, r.Lr, r.Seconds, r.RssMb);
     }
 
+    public void EvaluationBatchDone(int batch, int batches)
+    {
+        if (live != null)
+        {
+            if (task == null || taskEpoch != -1)
+            {
+                task = live.AddTask("final test + FGSM", maxValue: batches);
+                taskEpoch = -1;
+            }
+            task.Value = batch;
+            if (batch == batches) { task.StopTask(); task = null; }
+        }
+        else if (batch == 1 || sinceReport.Elapsed.TotalSeconds >= 15 || batch == batches)
+        {
+            logger.LogInformation("Final evaluation: batch {Batch}/{Total}", batch, batches);
+            sinceReport.Restart();
+        }
+    }
+
     public void Info(string message) => logger.LogInformation("{Message:l}", message);
 
     /// <summary>Runs <paramref name="body"/> with a live progress display when the console is interactive, else with plain lines.</summary>

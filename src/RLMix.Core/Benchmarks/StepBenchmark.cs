@@ -172,7 +172,7 @@ public static class StepBenchmark
             method.Attach(Model, o.Seed + 2);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
             trainer = new Trainer(Model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);
-            generator = new Generator((ulong)o.Seed + 1, device);
+            generator = new Generator((ulong)o.Seed + 1);   // CPU, as in training: the mixers draw on the CPU
         }
 
         public void Step(Batch batch)

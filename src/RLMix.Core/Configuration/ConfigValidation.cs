@@ -14,7 +14,7 @@ public static class ConfigValidation
         OneOf("method", c.Method, MethodRegistry.Names);
         OneOf("model", c.Model, ModelFactory.Names);
         OneOf("dataset", c.Data.Dataset, DatasetCatalog.Names);
-        OneOf("device", c.Device, ["cpu", "cuda"]);
+        DeviceName.Check(c.Device);
         OneOf("on-nonfinite", c.OnNonFinite, ["stop", "skip"]);
         OneOf("trainer.schedule", c.Trainer.Schedule, ["onecycle", "multistep"]);
         OneOf("trainer.loss", c.Trainer.Loss, ["soft-ce", "bce"]);
@@ -31,8 +31,6 @@ public static class ConfigValidation
         c.Eval.Validate();
         if (c.Trainer.MaxLr <= 0) throw new UsageException($"trainer.max_lr must be positive (got {c.Trainer.MaxLr}).");
         if (c.Trainer.PctStart is <= 0 or >= 1) throw new UsageException($"trainer.pct_start must be in (0, 1) (got {c.Trainer.PctStart}).");
-        if (c.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
-            throw new UsageException("--device cuda: no CUDA device is available. This build uses TorchSharp-cpu; build with -p:RLMixTorch=cuda on a machine with an NVIDIA GPU, or use --device cpu.");
         return c;
     }
 

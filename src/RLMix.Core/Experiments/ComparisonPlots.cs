@@ -2,20 +2,21 @@ using ScottPlot;
 
 namespace RLMix.Experiments;
 
-/// <summary>PNG plots of a comparison, made with ScottPlot (headless).</summary>
+/// <summary>Plots of a comparison, made with ScottPlot (headless): each as PNG and as SVG (for papers). Legends sit beside the data, not on it.</summary>
 public static class ComparisonPlots
 {
     const int Width = 900, Height = 560;
     static readonly IPalette Palette = new ScottPlot.Palettes.Category10();
 
-    /// <summary>Writes test-error.png, final-error.png and, for RL-Mix entries, rl-reward.png and rl-q.png.</summary>
+    /// <summary>Writes test-error, final-error and, for RL-Mix entries, rl-reward and rl-q, each as .png and .svg; returns the PNG paths.</summary>
     public static IReadOnlyList<string> Write(ComparisonResult r, string outDir)
     {
         var written = new List<string> { TestErrorCurves(r, outDir), FinalErrorBars(r, outDir) };
         var rl = r.Config.Entries.Where(e => r.Cells.Any(c => c.Entry == e.Name && c.Metrics.History.Any(h => h.Extra?.ContainsKey("mean_reward") == true))).ToList();
         if (rl.Count > 0)
         {
-            written.Add(Series(r, rl, outDir, "rl-reward.png", "mean_reward", "RL-Mix: mean reward per episode (epoch)", "mean reward"));
+            var rewards = string.Join(", ", rl.Select(e => RewardName(r, e)).Distinct());
+            written.Add(Series(r, rl, outDir, "rl-reward.png", "mean_reward", "RL-Mix: mean reward per episode (epoch)", $"mean reward ({rewards})"));
             written.Add(QDistribution(r, rl, outDir));
         }
         return written;
@@ -49,7 +50,7 @@ public static class ComparisonPlots
         plt.XLabel("epoch");
         plt.YLabel("top-1 test error (%)");
         plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1); // whole epochs
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
         return Save(plt, outDir, "test-error.png");
     }
 
@@ -91,7 +92,7 @@ public static class ComparisonPlots
         plt.XLabel("episode (epoch)");
         plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plt.YLabel(yLabel);
-        plt.ShowLegend(Alignment.LowerRight);
+        plt.ShowLegend(Edge.Right);
         return Save(plt, outDir, file);
     }
 
@@ -122,8 +123,20 @@ public static class ComparisonPlots
         plt.Title("RL-Mix: distribution of the chosen top-k threshold q (all epochs)");
         plt.XLabel("q");
         plt.YLabel("fraction of images");
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
         return Save(plt, outDir, "rl-q.png");
+    }
+
+    /// <summary>
+    /// The reward function an RL-Mix entry was trained with, from its rlmix settings: the plug-in's type or
+    /// file, else the built-in's name; "grad-cosine" when unset (RLMixOptions.Reward's default, which Core cannot reference).
+    /// </summary>
+    static string RewardName(ComparisonResult r, ExperimentEntry e)
+    {
+        var methods = r.Config.CellConfig(e, r.Config.Seeds[0]).Methods.Sections;
+        string? Get(string key) => methods.TryGetValue(e.Method, out var section) && section.ValueKind == System.Text.Json.JsonValueKind.Object
+            && section.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        return Get("reward_type") ?? (Get("reward_plugin") is { } plugin ? Path.GetFileName(plugin) : null) ?? Get("reward") ?? "grad-cosine";
     }
 
     static string Save(Plot plt, string outDir, string file)
@@ -132,6 +145,9 @@ public static class ComparisonPlots
         string tmp = path + ".tmp.png";
         plt.SavePng(tmp, Width, Height);
         File.Move(tmp, path, overwrite: true);
+        string svg = Path.ChangeExtension(path, ".svg");
+        plt.SaveSvg(svg + ".tmp", Width, Height);
+        File.Move(svg + ".tmp", svg, overwrite: true);
         return path;
     }
 }

@@ -12,6 +12,9 @@ public interface ITrainingObserver
     /// <summary>An epoch finished and was evaluated.</summary>
     void EpochDone(EpochRecord record) { }
 
+    /// <summary>Batch <paramref name="batch"/> of <paramref name="batches"/> of the final evaluation (test error, ECE, FGSM) is done.</summary>
+    void EvaluationBatchDone(int batch, int batches) { }
+
     /// <summary>A line worth logging (resume, checkpoint fallback, skipped batch).</summary>
     void Info(string message) { }
 }

@@ -46,7 +46,8 @@ public static class TrainingRun
         using var directoryLock = PrepareDirectory(run, observer);
 
         using var trainer = new Trainer(model, config.Trainer, trainLoader.BatchesPerEpoch, config.Epochs, method.ExtraParameters);
-        using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "method"), device);
+        // A CPU generator on every device: the mixers draw their few numbers on the CPU and move them (Sampling), so a seed gives the same mixes everywhere.
+        using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "method"));
         var state = new RunState(identity);
         var loaded = run.Resume ? CheckpointFile.TryLoadLatest(run.OutDir) : null;
         if (run.Resume) CheckSameRun(run.OutDir, identity, loaded);
@@ -128,7 +129,8 @@ public static class TrainingRun
             Checkpoint();
         }
 
-        var eval = evaluator.Evaluate(model, testLoader.Epoch(0), fgsm: true);
+        observer.Info($"Final evaluation: test error, ECE and FGSM error on {splits.Test.Count} test images.");
+        var eval = evaluator.Evaluate(model, Reporting(testLoader.Epoch(0), testLoader.BatchesPerEpoch, observer), fgsm: true);
         double total = state.History.Sum(h => h.Seconds);
         var metrics = new RunMetrics
         {
@@ -153,7 +155,7 @@ public static class TrainingRun
         using var scope = torch.NewDisposeScope();
         using var batch = loader.Epoch(1).First();
         var buffers = model.named_buffers().Select(b => (b.buffer, copy: b.buffer.clone())).ToList();
-        using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "examples"), batch.Inputs.device);
+        using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "examples"));
         MixResult mixed;
         if (method.Mixer is { } mixer)
         {
@@ -232,6 +234,16 @@ public static class TrainingRun
         foreach (var h in history)
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{h.Epoch},{h.TrainLoss:R},{h.TestError:R},{h.Lr:R},{h.Seconds:F3},{h.RssMb:F1}"));
         AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    static IEnumerable<Batch> Reporting(IEnumerable<Batch> batches, int count, ITrainingObserver observer)
+    {
+        int done = 0;
+        foreach (var batch in batches)
+        {
+            yield return batch;
+            observer.EvaluationBatchDone(++done, count);
+        }
     }
 
     sealed class NullObserver : ITrainingObserver { }

@@ -78,7 +78,12 @@ public sealed class ComparisonReportTests : IDisposable
             var bytes = File.ReadAllBytes(png);
             Assert.True(bytes.Length > 5000, $"{png} is suspiciously small");
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            var svg = File.ReadAllText(Path.ChangeExtension(png, ".svg"));   // the same plot for papers
+            Assert.StartsWith("<svg", svg.TrimStart());
+            Assert.Contains("</svg>", svg);
         }
+        // The reward plot's y axis names the reward function (SVG keeps the text).
+        Assert.Contains("grad-cosine", File.ReadAllText(Path.Combine(dir, "rl-reward.svg")));
     }
 
     [Fact]

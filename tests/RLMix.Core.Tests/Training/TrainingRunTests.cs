@@ -59,6 +59,26 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void TensorBoard_HoldsEachEpochsScalars_WithUnixSecondWallTimes()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var m = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
+        var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var events = RLMix.Core.Tests.TensorBoard.EventFileReader.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "a", "tb"))));
+        Assert.Equal([0L, 1L, 2L], events.Select(e => e.Step));
+        Assert.All(events, e => Assert.InRange(e.WallTime, before, after + 1));
+        foreach (var (e, h) in events.Skip(1).Zip(m.History))
+        {
+            var tags = e.Scalars.ToDictionary(x => x.Tag, x => x.Value);
+            Assert.Equal((float)h.TrainLoss, tags["train/loss"]);
+            Assert.Equal((float)h.TestError, tags["test/error"]);
+            Assert.Equal((float)h.Lr, tags["train/lr"]);
+            Assert.Equal((float)(200 / h.Seconds), tags["time/images_per_s"]);   // 4 batches of 50
+        }
+    }
+
+    [Fact]
     public void SameSeed_GivesIdenticalMetrics_AndAnotherSeedDoesNot()
     {
         var a = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
