@@ -66,6 +66,26 @@ public sealed class OfficialReplayTests(ITestOutputHelper output)
         Assert.Empty(differing);
     }
 
+    [Fact]
+    public void Replay_WithTooFewOrTooManyTopThreeChoices_IsRefused()
+    {
+        using var file = File.OpenRead(Fixture);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var json = JsonDocument.Parse(gzip);
+        var p = json.RootElement.GetProperty("runs")[0].GetProperty("partitions")[0];
+        int m = p.GetProperty("m").GetInt32(), n = p.GetProperty("height").GetInt32() * p.GetProperty("width").GetInt32();
+        var recorded = p.GetProperty("top_three").EnumerateArray().Select(t => (t[0].GetInt32(), t[1].GetInt32(), t[2].GetInt32())).ToList();
+        Assert.NotEmpty(recorded);
+        var solver = new CoMixupSolver(new CoMixupOptions(), 4, 4);
+        var first = new int[m * n];
+        var second = new int[m * n];
+        void Replay(IEnumerable<(int, int, int)> topThree) =>
+            solver.SolvePartition(Doubles(p, "cost"), Doubles(p, "compatibility"), Doubles(p, "prior"), Ints(p, "initial"), first, second, topThree);
+
+        Assert.Throws<InvalidOperationException>(() => Replay(recorded.Take(recorded.Count - 1)));
+        Assert.Throws<ArgumentException>(() => Replay(recorded.Append(recorded[0])));
+    }
+
     static double[] Doubles(JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetDouble()).ToArray();
     static int[] Ints(JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
 }
