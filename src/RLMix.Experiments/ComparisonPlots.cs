@@ -129,14 +129,14 @@ public static class ComparisonPlots
 
     /// <summary>
     /// The reward function an RL-Mix entry was trained with, from its rlmix settings: the plug-in's type or
-    /// file, else the built-in's name; "grad-cosine" when unset (RLMixOptions.Reward's default, which Core cannot reference).
+    /// file, else the built-in's name (<see cref="Agents.RLMixOptions.Reward"/>'s default when unset).
     /// </summary>
     static string RewardName(ComparisonResult r, ExperimentEntry e)
     {
         var methods = r.Config.CellConfig(e, r.Config.Seeds[0]).Methods.Sections;
         string? Get(string key) => methods.TryGetValue(e.Method, out var section) && section.ValueKind == System.Text.Json.JsonValueKind.Object
             && section.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-        return Get("reward_type") ?? (Get("reward_plugin") is { } plugin ? Path.GetFileName(plugin) : null) ?? Get("reward") ?? "grad-cosine";
+        return Get("reward_type") ?? (Get("reward_plugin") is { } plugin ? Path.GetFileName(plugin) : null) ?? Get("reward") ?? new Agents.RLMixOptions().Reward;
     }
 
     static string Save(Plot plt, string outDir, string file)
