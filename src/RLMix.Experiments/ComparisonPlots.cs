@@ -15,7 +15,7 @@ public static class ComparisonPlots
         var rl = r.Config.Entries.Where(e => r.Cells.Any(c => c.Entry == e.Name && c.Metrics.History.Any(h => h.Extra?.ContainsKey("mean_reward") == true))).ToList();
         if (rl.Count > 0)
         {
-            var rewards = string.Join(", ", rl.Select(e => RewardName(r, e)).Distinct());
+            var rewards = string.Join(", ", rl.Select(RewardName).Distinct());
             written.Add(Series(r, rl, outDir, "rl-reward.png", "mean_reward", "RL-Mix: mean reward per episode (epoch)", $"mean reward ({rewards})"));
             written.Add(QDistribution(r, rl, outDir));
         }
@@ -131,11 +131,10 @@ public static class ComparisonPlots
     /// The reward function an RL-Mix entry was trained with, from its rlmix settings: the plug-in's type or
     /// file, else the built-in's name (<see cref="Agents.RLMixOptions.Reward"/>'s default when unset).
     /// </summary>
-    static string RewardName(ComparisonResult r, ExperimentEntry e)
+    static string RewardName(ExperimentEntry e)
     {
-        var methods = r.Config.CellConfig(e, r.Config.Seeds[0]).Methods.Sections;
-        string? Get(string key) => methods.TryGetValue(e.Method, out var section) && section.ValueKind == System.Text.Json.JsonValueKind.Object
-            && section.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        // The entry's options are its whole method section (ExperimentConfig.CellConfig puts them over the base's).
+        string? Get(string key) => e.Options?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
         return Get("reward_type") ?? (Get("reward_plugin") is { } plugin ? Path.GetFileName(plugin) : null) ?? Get("reward") ?? new Agents.RLMixOptions().Reward;
     }
 

@@ -83,6 +83,11 @@ public sealed class BoundedInputTests : IDisposable
         Assert.Equal(0, RlmixProcess.Run(dir, args).ExitCode);
         var second = RlmixProcess.Run(dir, [.. args, "--overwrite"]);
         Assert.True(second.ExitCode == 0, second.Output);
+        // Redirected output: plain lines (no ANSI colour codes), progress for the final test + FGSM pass, no resume talk.
+        Assert.DoesNotContain('\u001b', second.Output);
+        Assert.Contains("Final evaluation: batch 1/1", second.Output);
+        Assert.DoesNotContain("--resume: no checkpoint", second.Output);
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, "run", "tb")));   // --overwrite leaves the new run's event file only
         var log = File.ReadAllLines(Path.Combine(dir, "run", "log.txt"));
         Assert.Single(log, l => l.Contains("rlmix train:"));
     }

@@ -68,6 +68,7 @@ internal static class TrainCommand
 
         public void BatchDone(int epoch, int batch, double loss, int images) => inner.BatchDone(epoch, batch, loss, images);
         public void EpochDone(EpochRecord record) => inner.EpochDone(record);
+        public void EvaluationBatchDone(int batch, int batches) => inner.EvaluationBatchDone(batch, batches);
         public void Info(string message) => inner.Info(message);
     }
 }
