@@ -46,6 +46,8 @@ internal static class BenchCommand
             foreach (var t in report.Methods)
                 table.AddRow(t.Method, $"{t.MedianMs:F1}", $"{t.RatioToVanilla:F2}x{(t.WideInterval ? " [yellow](wide)[/]" : "")}",
                     $"{t.RatioCi95[0]:F2}-{t.RatioCi95[1]:F2}", $"{t.RatioQuartiles[0]:F2}-{t.RatioQuartiles[1]:F2}");
+            foreach (var pair in report.Pairs)
+                table.AddRow($"{pair.Method} / {pair.To}", "", $"{pair.Ratio:F2}x {pair.To}{(pair.WideInterval ? " [yellow](wide)[/]" : "")}", $"{pair.RatioCi95[0]:F2}-{pair.RatioCi95[1]:F2}", "");
             foreach (var part in report.Parts)
                 table.AddRow($"[grey]part: {Markup.Escape(part.Name)}[/]", $"{part.MedianMs:F2}",
                     part.Ratio is { } r ? $"{r:F2}x {Markup.Escape(part.RatioTo!)}{(part.WideInterval == true ? " [yellow](wide)[/]" : "")}" : "",

@@ -17,6 +17,7 @@ static class AlternatingRounds
     public static (List<double>[] Times, WarmupGroup Warmup) Run(string group, IReadOnlyList<TimedEntry> entries, int rounds, int steps,
         WarmupCriterion warmup, Action<string> progress)
     {
+        progress($"{group}: warm-up rounds over {string.Join(", ", entries.Select(e => e.Name))} ({warmup.Describe()})");
         long block = 0;
         var warm = entries.Select(_ => new List<double>()).ToArray();
         bool stable = false;

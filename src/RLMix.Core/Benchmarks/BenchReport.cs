@@ -14,13 +14,14 @@ namespace RLMix.Benchmarks;
 /// <param name="WideIntervalThreshold">Relative interval width above which a ratio is flagged.</param>
 /// <param name="WideIntervals">Names of methods and parts whose interval is wider than that.</param>
 /// <param name="Methods">Per-method step times and ratios to vanilla.</param>
+/// <param name="Pairs">Per-round ratios between two methods other than vanilla (RL-Mix to R-Mix).</param>
 /// <param name="Parts">Parts of a step and the mixers on their own.</param>
 /// <param name="Memory">Memory growth per method.</param>
 /// <param name="Versions">RLMix, TorchSharp, libtorch versions.</param>
 public sealed record BenchReport(
     string Device, string Model, int BatchSize, int[] Image, int Steps, int BlockSteps, string Data,
     MachineInfo Machine, WarmupReport Warmup, int BootstrapResamples, double WideIntervalThreshold, IReadOnlyList<string> WideIntervals,
-    IReadOnlyList<MethodTiming> Methods, IReadOnlyList<PartTiming> Parts, IReadOnlyList<MemoryGrowth> Memory,
+    IReadOnlyList<MethodTiming> Methods, IReadOnlyList<PairRatio> Pairs, IReadOnlyList<PartTiming> Parts, IReadOnlyList<MemoryGrowth> Memory,
     IReadOnlyDictionary<string, string> Versions);
 
 /// <summary>How the warm-up of a group of timed entries ended.</summary>
@@ -45,6 +46,9 @@ public sealed record MethodTiming(string Method, double MedianMs, double RatioTo
     public static MethodTiming From(string method, IReadOnlyList<double> times, RatioSummary r, double wide) =>
         new(method, BenchStatistics.Median(times), r.Median, [r.Low, r.High], [r.Q25, r.Q75], r.RelativeWidth, r.RelativeWidth > wide);
 }
+
+/// <summary>The median over rounds of <paramref name="Method"/>'s time over <paramref name="To"/>'s in the same round, with its bootstrap 95% interval.</summary>
+public sealed record PairRatio(string Method, string To, double Ratio, double[] RatioCi95, bool WideInterval);
 
 /// <summary>
 /// Median wall time of one part (saliency pass, Co-Mixup clean backward, mixing, solver, ...), and, where it

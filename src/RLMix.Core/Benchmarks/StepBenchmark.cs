@@ -22,6 +22,9 @@ public static class StepBenchmark
 {
     const int NumClasses = 10;
 
+    // RL-Mix's cost is stated against R-Mix's (its target is at most 1.15x R-Mix).
+    static readonly (string Method, string To)[] PairsOfInterest = [("rlmix", "rmix")];
+
     /// <summary>Runs the benchmark; <paramref name="progress"/> receives a line per phase.</summary>
     public static BenchReport Run(BenchOptions o, Action<string>? progress = null)
     {
@@ -50,6 +53,15 @@ public static class StepBenchmark
                 methods.Add(t);
                 if (t.WideInterval) wide.Add(t.Method);
             }
+            var pairs = new List<PairRatio>();
+            foreach (var (method, to) in PairsOfInterest)
+            {
+                int a = names.IndexOf(method), b = names.IndexOf(to);
+                if (a < 0 || b < 0) continue;
+                var r = BenchStatistics.Summarize(times[a], times[b], o.BootstrapResamples, seed);
+                pairs.Add(new PairRatio(method, to, r.Median, [r.Low, r.High], r.RelativeWidth > o.WideInterval));
+                if (r.RelativeWidth > o.WideInterval) wide.Add($"{method}/{to}");
+            }
             var parts = new List<PartTiming>();
             for (int i = runners.Count; i < entries.Count; i++)
                 parts.Add(Part(entries[i].Name, times[i], times[0], "vanilla", o, seed, wide));
@@ -67,7 +79,7 @@ public static class StepBenchmark
                 }
             return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, o.BlockSteps, data.Description,
                 machine with { LoadAverageEnd = MachineInfo.LoadAverage() }, new WarmupReport([stepWarmup, mixingWarmup]),
-                o.BootstrapResamples, o.WideInterval, wide, methods, parts, memory, VersionInfo.All);
+                o.BootstrapResamples, o.WideInterval, wide, methods, pairs, parts, memory, VersionInfo.All);
         }
         finally
         {
