@@ -17,12 +17,12 @@ internal static class BenchCommand
         var model = new Option<string>("--model") { Description = "Model.", DefaultValueFactory = _ => "small-cnn" };
         var batch = new Option<int>("--batch-size", "-b") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var channels = new Option<int>("--channels") { Description = "Image channels (32x32 images).", DefaultValueFactory = _ => 3 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps per method.", DefaultValueFactory = _ => 30 };
+        var steps = new Option<int>("--steps") { Description = "Timed alternating rounds (each: one block of 4 steps per method).", DefaultValueFactory = _ => 30 };
         var memory = new Option<int>("--memory-steps") { Description = "Steps per method of the memory check (0 skips it).", DefaultValueFactory = _ => 200 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the bench JSON here." };
         var config = new Option<string?>("--config") { Description = "A run config whose method sections (e.g. \"comixup\": { \"clean_lambda\": 0 }) set the timed methods' options." };
-        var command = new Command("bench", "Time one full training step of each method (interleaved medians after a warm-up), the saliency pass and the Co-Mixup solver, and memory growth over many steps.");
+        var command = new Command("bench", "Time one full training step of each method in alternating rounds (ratios to vanilla within each round: median and bootstrap 95% interval), the parts of a step, the mixers, and memory growth.");
         foreach (var o in new Option[] { methods, model, batch, channels, steps, memory, device, outFile, config }) command.Add(o);
         command.SetAction(p => Cli.Run(p, ctx =>
         {
@@ -43,10 +43,27 @@ internal static class BenchCommand
                         throw new Errors.UsageException($"Unknown method '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", Training.MethodRegistry.Names)}.");
             var report = StepBenchmark.Run(options, line => ctx.Logger.LogInformation("{Line:l}", line));
 
-            var table = new Table().AddColumns("method", "median ms/step", "ratio to vanilla");
-            foreach (var t in report.Methods) table.AddRow(t.Method, $"{t.MedianMs:F1}", $"{t.RatioToVanilla:F2}x");
-            foreach (var part in report.Parts) table.AddRow($"[grey]part: {Markup.Escape(part.Name)}[/]", $"{part.MedianMs:F2}", "");
+            var table = new Table().AddColumns("method", "median ms/step", "ratio to vanilla", "95% CI", "quartiles (per round)");
+            foreach (var t in report.Methods)
+                table.AddRow(t.Method, $"{t.MedianMs:F1}", $"{t.RatioToVanilla:F2}x{(t.WideInterval ? " [yellow](wide)[/]" : "")}",
+                    $"{t.RatioCi95[0]:F2}-{t.RatioCi95[1]:F2}", $"{t.RatioQuartiles[0]:F2}-{t.RatioQuartiles[1]:F2}");
+            foreach (var pair in report.Pairs)
+                table.AddRow($"{pair.Method} / {pair.To}", "", $"{pair.Ratio:F2}x {pair.To}{(pair.WideInterval ? " [yellow](wide)[/]" : "")}", $"{pair.RatioCi95[0]:F2}-{pair.RatioCi95[1]:F2}", "");
+            foreach (var part in report.Parts)
+                table.AddRow($"[grey]part: {Markup.Escape(part.Name)}[/]", $"{part.MedianMs:F2}",
+                    part.Ratio is { } r ? $"{r:F2}x {Markup.Escape(part.RatioTo!)}{(part.WideInterval == true ? " [yellow](wide)[/]" : "")}" : "",
+                    part.RatioCi95 is { } ci ? $"{ci[0]:F2}-{ci[1]:F2}" : "", "");
             AnsiConsole.Write(table);
+            var machine = report.Machine;
+            ctx.Logger.LogInformation("{Build} build, {Threads} torch threads, {Cores} cores, {Cpu}; load average {Start} at the start, {End} at the end; {Rounds} alternating rounds",
+                machine.BuildConfiguration, machine.TorchThreads, machine.ProcessorCount, machine.CpuModel, Load(machine.LoadAverageStart), Load(machine.LoadAverageEnd), report.Steps);
+            if (machine.BuildConfiguration != "Release")
+                ctx.Logger.LogWarning("This is a {Build} build: its timings are not representative. Build with -c Release.", machine.BuildConfiguration);
+            foreach (var w in report.Warmup.Groups.Where(g => !g.Stable))
+                ctx.Logger.LogWarning("Warm-up of {Group} did not become stable within {Rounds} rounds ({Criterion}).", w.Group, w.Rounds, w.Criterion);
+            if (report.WideIntervals.Count > 0)
+                ctx.Logger.LogWarning("The 95% interval is wider than {Threshold:P0} of the ratio for {Names}: the machine's load varied too much for these ratios; rerun on an idle machine or with more --steps.",
+                    report.WideIntervalThreshold, string.Join(", ", report.WideIntervals));
             if (report.Memory.Count > 0)
             {
                 var mem = new Table().AddColumns("method", "steps", "RSS MiB start", "RSS MiB end", "managed MiB start", "managed MiB end", "live tensors start", "live tensors end");
@@ -63,4 +80,6 @@ internal static class BenchCommand
         }));
         return command;
     }
+
+    static string Load(double[]? load) => load is null ? "n/a" : string.Join(" ", load.Select(l => l.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -12,17 +12,26 @@ public sealed record BenchOptions
     /// <summary>Batch size. The default value is 100.</summary>
     public int BatchSize { get; init; } = 100;
 
-    /// <summary>Image shape [C, H, W]. The default value is [3, 32, 32].</summary>
+    /// <summary>Image shape [C, H, W] (H = W, at least 28: fashion-mnist-mini is padded to it and repeated over C). The default value is [3, 32, 32].</summary>
     public int[] Image { get; init; } = [3, 32, 32];
 
-    /// <summary>Timed samples per method (interleaved rounds of <see cref="BlockSteps"/> steps). The default value is 30.</summary>
+    /// <summary>Timed rounds: in each, every method (and every in-round part) runs one block of <see cref="BlockSteps"/> steps, in alternating order. The default value is 30.</summary>
     public int Steps { get; init; } = 30;
 
     /// <summary>Consecutive steps of a method per timed sample (the sample is their mean); RL-Mix's agent updates once per block. The default value is 4.</summary>
     public int BlockSteps { get; init; } = 4;
 
-    /// <summary>Untimed warm-up steps per method. The default value is 5.</summary>
-    public int WarmupSteps { get; init; } = 5;
+    /// <summary>When the warm-up rounds stop. The default value is <see cref="WarmupCriterion"/>'s defaults.</summary>
+    public WarmupCriterion Warmup { get; init; } = new();
+
+    /// <summary>Vanilla steps that train the model on the bench's real images before timing (so that its saliency has a realistic shape). The default value is 60.</summary>
+    public int PretrainSteps { get; init; } = 60;
+
+    /// <summary>Bootstrap resamples of each interval (seeded with <see cref="Seed"/>: deterministic). The default value is 2,000.</summary>
+    public int BootstrapResamples { get; init; } = BenchStatistics.DefaultResamples;
+
+    /// <summary>A ratio whose 95% interval is wider than this fraction of it is flagged. The default value is 0.10.</summary>
+    public double WideInterval { get; init; } = 0.10;
 
     /// <summary>Steps per method of the memory check (0 skips it). The default value is 200.</summary>
     public int MemorySteps { get; init; } = 200;
@@ -33,6 +42,6 @@ public sealed record BenchOptions
     /// <summary>Method option sections (as in a run config); absent sections take the defaults. The default value is none.</summary>
     public Training.MethodSettings? MethodOptions { get; init; }
 
-    /// <summary>Seed of the synthetic batch and the models. The default value is 0.</summary>
+    /// <summary>Seed of the data order, the models, the pre-training and the bootstrap. The default value is 0.</summary>
     public long Seed { get; init; }
 }

@@ -10,65 +10,76 @@ using static TorchSharp.torch;
 namespace RLMix.Experiments.Benchmarks;
 
 /// <summary>
-/// Times one full training step of each method (saliency, mixing, solver, agent included) on the
-/// same model architecture and the same synthetic batch, interleaved round by round in one process
-/// after a warm-up, so that drifts of the machine hit every method alike. Reports medians and the
-/// ratio to vanilla, the saliency pass alone, extra parts registered by methods, and memory growth.
+/// Times one full training step of each method (saliency, mixing, solver, agent included) on the same model
+/// architecture, starting from the same briefly trained weights, on the same real batches, in short
+/// alternating rounds in one process: each method's ratio to vanilla is taken within a round and the report
+/// gives the median over rounds with a bootstrap 95% interval, so that a load that changes between rounds
+/// does not skew the ratios. Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
+/// BCE step) in the same rounds, the mixers on their own (Co-Mixup serial against parallel, on the model's
+/// saliency and on blob-shaped saliency), and memory growth.
 /// </summary>
 public static class StepBenchmark
 {
+    const int NumClasses = 10;
+
+    // RL-Mix's cost is stated against R-Mix's (its target is at most 1.15x R-Mix).
+    static readonly (string Method, string To)[] PairsOfInterest = [("rlmix", "rmix")];
+
     /// <summary>Runs the benchmark; <paramref name="progress"/> receives a line per phase.</summary>
     public static BenchReport Run(BenchOptions o, Action<string>? progress = null)
     {
         progress ??= _ => { };
+        var machine = MachineInfo.Capture();
+        if (machine.BuildConfiguration != "Release")
+            progress($"WARNING: this is a {machine.BuildConfiguration} build; timings of a Debug build are not representative (build with -c Release).");
         var device = torch.device(o.Device);
         var names = (o.Methods ?? MethodRegistry.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
-        const int numClasses = 10;
+        int seed = unchecked((int)o.Seed);
 
-        using var data = new Generator((ulong)o.Seed);
-        using var inputs = torch.randn([o.BatchSize, .. o.Image.Select(i => (long)i)], generator: data).to(device);
-        using var labels = torch.randint(0, numClasses, [o.BatchSize], dtype: ScalarType.Int64, generator: data).to(device);
-        var batch = new Batch(inputs, labels);
-
-        var runners = names.Select(n => new Runner(n, o, numClasses, device)).ToList();
+        progress($"Data: fashion-mnist-mini; pre-training the model for {o.PretrainSteps} steps");
+        using var data = BenchData.Create(o, device);
+        var runners = names.Select(n => new Runner(n, o, data, device)).ToList();
+        using var probes = new Probes(o, data, device);
         try
         {
-            progress($"Warm-up: {o.WarmupSteps} steps per method ({string.Join(", ", names)})");
-            foreach (var r in runners)
-                for (int i = 0; i < o.WarmupSteps; i++) r.Step(batch);
-
-            progress($"Timing: {o.Steps} interleaved rounds of {o.BlockSteps} steps per method");
-            var saliencyModel = runners[0].Model;
-            var saliencyTimes = new List<double>();
-            for (int s = 0; s < o.Steps; s++)
+            var entries = runners.Select(r => new TimedEntry(r.Name, block => r.Block(block, o.BlockSteps)))
+                .Concat(probes.Entries(o.BlockSteps)).ToList();
+            var (times, stepWarmup) = AlternatingRounds.Run("steps", entries, o.Steps, o.BlockSteps, o.Warmup, progress);
+            var wide = new List<string>();
+            var methods = new List<MethodTiming>();
+            for (int i = 0; i < runners.Count; i++)
             {
-                foreach (var r in runners) r.Times.Add(Time(() => { for (int k = 0; k < o.BlockSteps; k++) r.Step(batch); }) / o.BlockSteps);
-                saliencyTimes.Add(Time(() =>
-                {
-                    using var scope = torch.NewDisposeScope();
-                    Saliency.Compute(saliencyModel, inputs, labels);
-                }));
+                var t = MethodTiming.From(runners[i].Name, times[i], BenchStatistics.Summarize(times[i], times[0], o.BootstrapResamples, seed), o.WideInterval);
+                methods.Add(t);
+                if (t.WideInterval) wide.Add(t.Method);
             }
+            var pairs = new List<PairRatio>();
+            foreach (var (method, to) in PairsOfInterest)
+            {
+                int a = names.IndexOf(method), b = names.IndexOf(to);
+                if (a < 0 || b < 0) continue;
+                var r = BenchStatistics.Summarize(times[a], times[b], o.BootstrapResamples, seed);
+                pairs.Add(new PairRatio(method, to, r.Median, [r.Low, r.High], r.RelativeWidth > o.WideInterval));
+                if (r.RelativeWidth > o.WideInterval) wide.Add($"{method}/{to}");
+            }
+            var parts = new List<PartTiming>();
+            for (int i = runners.Count; i < entries.Count; i++)
+                parts.Add(Part(entries[i].Name, times[i], times[0], "vanilla", o, seed, wide));
 
-            double vanilla = Median(runners[0].Times);
-            var methods = runners.Select(r => new MethodTiming(r.Name, Median(r.Times), Median(r.Times) / vanilla)).ToList();
-            var parts = new List<PartTiming> { new("saliency", Median(saliencyTimes)) };
-            progress("Timing the mixing parts on their own");
-            using (var saliency = Saliency.Compute(saliencyModel, inputs, labels).Saliency)
-                foreach (var (name, action) in MixingParts(inputs, labels, saliency, numClasses))
-                {
-                    for (int i = 0; i < o.WarmupSteps; i++) action();
-                    parts.Add(new PartTiming(name, Median(Enumerable.Range(0, o.Steps).Select(_ => Time(action)).ToList())));
-                }
+            progress("Timing the mixers on their own (alternating rounds)");
+            var (mixingParts, mixingWarmup) = MixingParts(o, data, device, seed, wide, progress);
+            parts.AddRange(mixingParts);
 
             var memory = new List<MemoryGrowth>();
             if (o.MemorySteps > 0)
                 foreach (var r in runners)
                 {
                     progress($"Memory: {o.MemorySteps} steps of {r.Name}");
-                    memory.Add(MeasureMemory(r, batch, o.MemorySteps));
+                    memory.Add(MeasureMemory(r, o.MemorySteps));
                 }
-            return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, methods, parts, memory, VersionInfo.All);
+            return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, o.BlockSteps, data.Description,
+                machine with { LoadAverageEnd = MachineInfo.LoadAverage() }, new WarmupReport([stepWarmup, mixingWarmup]),
+                o.BootstrapResamples, o.WideInterval, wide, methods, pairs, parts, memory, VersionInfo.All);
         }
         finally
         {
@@ -76,51 +87,89 @@ public static class StepBenchmark
         }
     }
 
-    /// <summary>
-    /// What the mixers add beyond the saliency pass and the training step, on the benchmark's batch and
-    /// its real saliency: R-Mix's mixing, Co-Mixup's whole mixing (solver and tensor work) with and
-    /// without parallel partitions, and the Co-Mixup solver alone on one partition of 20 images.
-    /// </summary>
-    static IEnumerable<(string Name, Action Action)> MixingParts(Tensor inputs, Tensor labels, Tensor saliency, int numClasses)
+    static PartTiming Part(string name, List<double> times, List<double>? reference, string? referenceName, BenchOptions o, int seed, List<string> wide)
     {
-        int b = (int)inputs.shape[0];
-        using var generator = new Generator(7);
-        var targets = nn.functional.one_hot(labels, numClasses).to(float32);
-        var rmix = new RMixMixer(new RMixOptions());
-        var batch = new Batch(inputs, labels);
-        yield return ("rmix-mixing-per-batch", () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            rmix.Mix(batch, new MixContext(numClasses, generator, saliency));
-        });
-        foreach (var parallel in new[] { true, false })
-        {
-            var options = new CoMixupOptions { ParallelPartitions = parallel };
-            long seed = 0;
-            yield return ($"comixup-mixing-per-batch{(parallel ? "" : "-serial")}", () =>
-            {
-                using var scope = torch.NewDisposeScope();
-                var z = Mixing.CoMixup.CoMixup.Solve(saliency, options, seed++);
-                Mixing.CoMixup.CoMixup.Mix(inputs, targets, z);
-            });
-        }
-        int m = Math.Min(20, b);
-        using var part = saliency.narrow(0, 0, m);
-        var serial = new CoMixupOptions { ParallelPartitions = false, PartitionSize = m };
-        long partSeed = 0;
-        yield return ("comixup-solver-per-partition", () => Mixing.CoMixup.CoMixup.Solve(part, serial, partSeed++));
-        targets.Dispose();
+        if (reference is null) return new PartTiming(name, BenchStatistics.Median(times));
+        var r = BenchStatistics.Summarize(times, reference, o.BootstrapResamples, seed);
+        bool isWide = r.RelativeWidth > o.WideInterval;
+        if (isWide) wide.Add(name);
+        return new PartTiming(name, BenchStatistics.Median(times), referenceName, r.Median, [r.Low, r.High], isWide);
     }
 
-    static MemoryGrowth MeasureMemory(Runner r, Batch batch, int steps)
+    /// <summary>
+    /// The mixers on their own, per batch, in alternating rounds: R-Mix's mixing, and Co-Mixup's whole mixing
+    /// (solver and tensor work) serial, parallel (2 threads, forced) and as configured by default (the
+    /// automatic rule of <see cref="CoMixup.PartitionThreads"/>), on the trained model's saliency of a real
+    /// batch and on blob-shaped saliency; parallel and default as ratios to serial. Then the solver alone on
+    /// one partition of 20 (blob) and the cost of starting and joining parallel partitions with empty bodies.
+    /// </summary>
+    static (List<PartTiming>, WarmupGroup) MixingParts(BenchOptions o, BenchData data, Device device, int seed, List<string> wide, Action<string> progress)
+    {
+        using var scope = NewDisposeScope();
+        var batch = data.Batches[0];
+        using var model = ModelFactory.Create(o.Model, o.Image[0], NumClasses, o.Seed);
+        model.load_state_dict(data.TrainedState);
+        model.to(device);
+        var real = Saliency.Compute(model, batch.Inputs, batch.Labels).Saliency;
+        var blob = BenchData.BlobSaliency(o.BatchSize, o.Image[1], seed).to(device);
+        var targets = nn.functional.one_hot(batch.Labels, NumClasses).to(float32);
+        using var generator = new Generator((ulong)o.Seed + 7);
+        var rmix = new RMixMixer(new RMixOptions());
+        long solveSeed = 0;
+        Action Co(Tensor saliency, CoMixupOptions options) => () =>
+        {
+            using var s = NewDisposeScope();
+            CoMixup.Mix(batch.Inputs, targets, CoMixup.Solve(saliency, options, solveSeed++));
+        };
+        var serial = new CoMixupOptions { ParallelPartitions = false };
+        var parallel = new CoMixupOptions { MaxDegreeOfParallelism = 2 };
+        var automatic = new CoMixupOptions();
+        var actions = new List<(string Name, Action Action)>
+        {
+            ("rmix-mixing-per-batch", () => { using var s = NewDisposeScope(); rmix.Mix(batch, new MixContext(NumClasses, generator, real)); }),
+            ("comixup-mixing-per-batch-serial", Co(real, serial)),
+            ("comixup-mixing-per-batch-parallel", Co(real, parallel)),
+            ("comixup-mixing-per-batch", Co(real, automatic)),
+            ("comixup-mixing-per-batch-blob-serial", Co(blob, serial)),
+            ("comixup-mixing-per-batch-blob-parallel", Co(blob, parallel)),
+            ("comixup-mixing-per-batch-blob", Co(blob, automatic)),
+        };
+        // The two halves of Co-Mixup's mixing on blob saliency: the solver (serial) and the tensor work of Mix.
+        actions.Add(("comixup-solve-per-batch-blob-serial", () => CoMixup.Solve(blob, serial, solveSeed++)));
+        var zBlob = CoMixup.Solve(blob, serial, 0);
+        actions.Add(("comixup-mix-tensors-per-batch", () => { using var s = NewDisposeScope(); CoMixup.Mix(batch.Inputs, targets, zBlob); }));
+        int m = Math.Min(20, o.BatchSize);
+        var part = blob.narrow(0, 0, m);
+        var onePartition = new CoMixupOptions { ParallelPartitions = false, PartitionSize = m };
+        actions.Add(("comixup-solver-per-partition-blob", () => CoMixup.Solve(part, onePartition, solveSeed++)));
+        int partitions = (o.BatchSize + 19) / 20;
+        var forked = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+        actions.Add(("parallel-partitions-overhead", () => Parallel.For(0, partitions, forked, _ => { })));
+
+        var entries = actions.Select(a => new TimedEntry(a.Name, _ => a.Action())).ToList();
+        var (times, warmup) = AlternatingRounds.Run("mixing", entries, o.Steps, 1, o.Warmup, progress);
+        int Index(string name) => actions.FindIndex(a => a.Name == name);
+        var parts = new List<PartTiming>();
+        for (int i = 0; i < actions.Count; i++)
+        {
+            var name = actions[i].Name;
+            string? reference = name.StartsWith("comixup-mixing", StringComparison.Ordinal) && !name.EndsWith("-serial", StringComparison.Ordinal)
+                ? (name.Contains("-blob", StringComparison.Ordinal) ? "comixup-mixing-per-batch-blob-serial" : "comixup-mixing-per-batch-serial")
+                : null;
+            parts.Add(Part(name, times[i], reference is null ? null : times[Index(reference)], reference, o, seed, wide));
+        }
+        return (parts, warmup);
+    }
+
+    static MemoryGrowth MeasureMemory(Runner r, int steps)
     {
         static double Rss() { using var p = Process.GetCurrentProcess(); p.Refresh(); return p.WorkingSet64 / 1048576.0; }
         static double Managed() => GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         // Steady state first: allocator caches fill during the first steps.
-        for (int i = 0; i < 10; i++) r.Step(batch);
+        r.Block(0, 10);
         double rss0 = Rss(), managed0 = Managed();
         long live0 = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        for (int i = 0; i < steps; i++) r.Step(batch);
+        r.Block(0, steps);
         double managed1 = Managed();
         long live1 = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
         return new MemoryGrowth(r.Name, rss0, Rss(), managed0, managed1, live0, live1, steps);
@@ -137,56 +186,104 @@ public static class StepBenchmark
         return settings.With("rlmix", "n_steps", o.BlockSteps).With("rlmix", "batch_size", o.BlockSteps);
     }
 
-    static double Time(Action a)
-    {
-        var sw = Stopwatch.StartNew();
-        a();
-        return sw.Elapsed.TotalMilliseconds;
-    }
+    static Batch BatchOf(BenchData data, long block, int k) => data.Batches[(int)((block * 7 + k) % data.Batches.Count)];
 
-    static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
-    }
-
-    /// <summary>One method with its own model (same initialization), trainer and generator.</summary>
+    /// <summary>One method with its own model (from the trained weights), trainer and generator.</summary>
     sealed class Runner : IDisposable
     {
         public readonly string Name;
-        public readonly ClassifierModel Model;
-        public readonly List<double> Times = [];
+        readonly ClassifierModel model;
         readonly ITrainingMethod method;
         readonly Trainer trainer;
         readonly Generator generator;
-        readonly int numClasses;
+        readonly BenchData data;
         int step;
 
-        public Runner(string name, BenchOptions o, int numClasses, Device device)
+        public Runner(string name, BenchOptions o, BenchData data, Device device)
         {
             Name = name;
-            this.numClasses = numClasses;
-            Model = ModelFactory.Create(o.Model, o.Image[0], numClasses, o.Seed);
-            Model.to(device);
+            this.data = data;
+            model = ModelFactory.Create(o.Model, o.Image[0], NumClasses, o.Seed);
+            model.load_state_dict(data.TrainedState);
+            model.to(device);
             method = MethodRegistry.Create(name, Settings(o));
-            method.Attach(Model, o.Seed + 2);
+            method.Attach(model, o.Seed + 2);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
-            trainer = new Trainer(Model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);
+            trainer = new Trainer(model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);
             generator = new Generator((ulong)o.Seed + 1);   // CPU, as in training: the mixers draw on the CPU
         }
 
-        public void Step(Batch batch)
+        /// <summary>Runs <paramref name="steps"/> training steps on the batches of block <paramref name="block"/>.</summary>
+        public void Block(long block, int steps)
         {
-            using var scope = torch.NewDisposeScope();
-            method.TrainStep(trainer, batch, new MethodStep(1, step++, numClasses, generator));
+            for (int k = 0; k < steps; k++)
+            {
+                using var scope = NewDisposeScope();
+                method.TrainStep(trainer, BatchOf(data, block, k), new MethodStep(1, step++, NumClasses, generator));
+            }
         }
 
         public void Dispose()
         {
             method.Dispose();
             trainer.Dispose();
-            Model.Dispose();
+            model.Dispose();
             generator.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Parts of a step timed in the same rounds as the methods, on a model of their own: R-Mix's saliency pass
+    /// (input gradient only), Co-Mixup's clean forward and backward (clean_lambda 1: weight and input
+    /// gradients, then the saliency from the input gradient) and one training step with the BCE loss
+    /// (Co-Mixup's mixed step, here on the clean batch: the cost does not depend on the pixels).
+    /// </summary>
+    sealed class Probes : IDisposable
+    {
+        readonly ClassifierModel model;
+        readonly Trainer trainer;
+        readonly BenchData data;
+        readonly Func<Tensor, Tensor, Tensor> bce = SoftTargetLoss.ByName("bce");
+
+        public Probes(BenchOptions o, BenchData data, Device device)
+        {
+            this.data = data;
+            model = ModelFactory.Create(o.Model, o.Image[0], NumClasses, o.Seed);
+            model.load_state_dict(data.TrainedState);
+            model.to(device);
+            trainer = new Trainer(model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10);
+        }
+
+        public IEnumerable<TimedEntry> Entries(int steps)
+        {
+            yield return new("saliency", block => Repeat(block, steps, b => Saliency.Compute(model, b.Inputs, b.Labels)));
+            yield return new("comixup-clean-backward", block => Repeat(block, steps, b =>
+            {
+                model.train();
+                trainer.ZeroGrad();
+                var x = b.Inputs.detach().requires_grad_(true);
+                var clean = nn.functional.cross_entropy(model.forward(x), b.Labels) * (2.0 / NumClasses);
+                clean.backward();
+                Saliency.FromInputGradient(x.grad!);
+                trainer.ZeroGrad();
+            }));
+            yield return new("bce-step", block => Repeat(block, steps, b =>
+                trainer.Step(b.Inputs, nn.functional.one_hot(b.Labels, NumClasses).to(float32), loss: bce)));
+        }
+
+        void Repeat(long block, int steps, Action<Batch> action)
+        {
+            for (int k = 0; k < steps; k++)
+            {
+                using var scope = NewDisposeScope();
+                action(BatchOf(data, block, k));
+            }
+        }
+
+        public void Dispose()
+        {
+            trainer.Dispose();
+            model.Dispose();
         }
     }
 }

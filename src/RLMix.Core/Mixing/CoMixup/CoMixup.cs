@@ -87,9 +87,10 @@ public static class CoMixup
             for (var idx = 0; idx < size * n; idx++) { f[idx] += start; s[idx] += start; }
         }
 
-        if (options.ParallelPartitions && partitions > 1)
+        var threads = PartitionThreads(options, partitions, Environment.ProcessorCount);
+        if (threads > 1)
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
             Parallel.For(0, partitions, parallel,
                 () => new CoMixupSolver(options, gridHeight, gridWidth),
                 (p, _, solver) => { SolveOne(p, solver); return solver; },
@@ -101,6 +102,32 @@ public static class CoMixup
             for (var p = 0; p < partitions; p++) SolveOne(p, solver);
         }
         return new CoMixupAssignment(batch, gridHeight, gridWidth, m, first, second);
+    }
+
+    /// <summary>Fewest partitions for which the automatic rule of <see cref="PartitionThreads"/> goes parallel.</summary>
+    public const int MinParallelPartitions = 3;
+
+    /// <summary>Fewest cores for which the automatic rule of <see cref="PartitionThreads"/> goes parallel.</summary>
+    public const int MinParallelCores = 3;
+
+    /// <summary>
+    /// Threads that solve a batch's <paramref name="partitions"/> (1: one after another). Serial when
+    /// <see cref="CoMixupOptions.ParallelPartitions"/> is off or there is one partition. An explicit
+    /// <see cref="CoMixupOptions.MaxDegreeOfParallelism"/> is honoured (up to one thread per partition).
+    /// Automatic (-1): serial on fewer than <see cref="MinParallelCores"/> cores or fewer than
+    /// <see cref="MinParallelPartitions"/> partitions, else one thread per partition up to the cores.
+    /// Why: on 2 cores the second core is taken by libtorch's worker and the rest of the process, so
+    /// parallel partitions measured slower than serial ones (<c>rlmix bench</c>, part
+    /// <c>comixup-mixing-per-batch-parallel</c> against <c>-serial</c>); and with one or two partitions the
+    /// start and join of the threads buys at most one partition's time. The result never depends on it.
+    /// </summary>
+    public static int PartitionThreads(CoMixupOptions options, int partitions, int processorCount)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.ParallelPartitions || partitions < 2) return 1;
+        if (options.MaxDegreeOfParallelism >= 1) return Math.Min(options.MaxDegreeOfParallelism, partitions);
+        if (processorCount < MinParallelCores || partitions < MinParallelPartitions) return 1;
+        return Math.Min(processorCount, partitions);
     }
 
     /// <summary>

@@ -1,0 +1,86 @@
+namespace RLMix.Experiments.Benchmarks;
+
+/// <summary>
+/// A ratio between two timed entries, summarized over alternating rounds: the median of the per-round
+/// ratios, its bootstrap 95% interval, and the spread of the per-round ratios.
+/// </summary>
+/// <param name="Median">Median over rounds of the per-round ratio.</param>
+/// <param name="Low">Lower end of the percentile-bootstrap 95% interval of <paramref name="Median"/>.</param>
+/// <param name="High">Upper end of that interval.</param>
+/// <param name="Q25">First quartile of the per-round ratios (spread).</param>
+/// <param name="Q75">Third quartile of the per-round ratios (spread).</param>
+/// <param name="Rounds">Number of rounds.</param>
+public sealed record RatioSummary(double Median, double Low, double High, double Q25, double Q75, int Rounds)
+{
+    /// <summary>Width of the interval relative to the median, (High - Low) / Median.</summary>
+    public double RelativeWidth => (High - Low) / Median;
+}
+
+/// <summary>The statistics of <c>rlmix bench</c>, as pure functions (tested against hand-computed values).</summary>
+public static class BenchStatistics
+{
+    /// <summary>Resamples of the bootstrap. The default value is 2,000.</summary>
+    public const int DefaultResamples = 2000;
+
+    /// <summary>Median (the mean of the two middle values for an even count).</summary>
+    public static double Median(IReadOnlyList<double> values) => Quantile(values, 0.5);
+
+    /// <summary>The <paramref name="q"/>-quantile with linear interpolation between order statistics (position q(n-1); R's type 7, numpy's default).</summary>
+    public static double Quantile(IReadOnlyList<double> values, double q)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException("No values.", nameof(values));
+        if (q is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(q), "q must be in [0, 1].");
+        var sorted = values.Order().ToArray();
+        return QuantileOfSorted(sorted, q);
+    }
+
+    static double QuantileOfSorted(double[] sorted, double q)
+    {
+        var position = q * (sorted.Length - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+    }
+
+    /// <summary>Ratio of two entries timed in the same rounds: <c>times[r] / reference[r]</c> for every round r.</summary>
+    public static double[] PerRoundRatios(IReadOnlyList<double> times, IReadOnlyList<double> reference)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (times.Count != reference.Count) throw new ArgumentException($"{times.Count} rounds against {reference.Count} reference rounds.");
+        return times.Select((t, r) => t / reference[r]).ToArray();
+    }
+
+    /// <summary>
+    /// Percentile-bootstrap interval of the median: <paramref name="resamples"/> resamples of the values
+    /// with replacement (indices drawn from <c>new Random(seed)</c>, so the interval is deterministic),
+    /// the median of each, and the (1 - level)/2 and (1 + level)/2 quantiles of those medians.
+    /// </summary>
+    public static (double Low, double High) BootstrapMedianInterval(IReadOnlyList<double> values, int resamples, int seed, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException("No values.", nameof(values));
+        ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 1);
+        var random = new Random(seed);
+        var n = values.Count;
+        var sample = new double[n];
+        var medians = new double[resamples];
+        for (var b = 0; b < resamples; b++)
+        {
+            for (var i = 0; i < n; i++) sample[i] = values[random.Next(n)];
+            Array.Sort(sample);
+            medians[b] = QuantileOfSorted(sample, 0.5);
+        }
+        Array.Sort(medians);
+        return (QuantileOfSorted(medians, (1 - level) / 2), QuantileOfSorted(medians, (1 + level) / 2));
+    }
+
+    /// <summary>Summarizes the per-round ratios of <paramref name="times"/> to <paramref name="reference"/>.</summary>
+    public static RatioSummary Summarize(IReadOnlyList<double> times, IReadOnlyList<double> reference, int resamples = DefaultResamples, int seed = 0)
+    {
+        var ratios = PerRoundRatios(times, reference);
+        var (low, high) = BootstrapMedianInterval(ratios, resamples, seed);
+        return new RatioSummary(Median(ratios), low, high, Quantile(ratios, 0.25), Quantile(ratios, 0.75), ratios.Length);
+    }
+}

@@ -1,0 +1,89 @@
+using RLMix.Experiments.Benchmarks;
+
+namespace RLMix.Experiments.Tests.Benchmarks;
+
+public sealed class BenchStatisticsTests
+{
+    [Fact]
+    public void Quantile_InterpolatesLinearlyBetweenOrderStatistics()
+    {
+        double[] values = [3, 1, 2, 4];
+        Assert.Equal(2.5, BenchStatistics.Median(values), 12);
+        Assert.Equal(1.75, BenchStatistics.Quantile(values, 0.25), 12); // position 0.75 between 1 and 2
+        Assert.Equal(3.25, BenchStatistics.Quantile(values, 0.75), 12); // position 2.25 between 3 and 4
+        Assert.Equal(2.0, BenchStatistics.Median([5, 2, 1]), 12);
+    }
+
+    [Fact]
+    public void RatioToVanilla_IsTheMedianOfPerRoundRatios_NotTheRatioOfMedians()
+    {
+        // Round 2 ran while the machine was twice as slow: both entries doubled.
+        double[] vanilla = [100, 200, 100];
+        double[] method = [150, 300, 210];
+        Assert.Equal([1.5, 1.5, 2.1], BenchStatistics.PerRoundRatios(method, vanilla).Select(r => Math.Round(r, 12)));
+        var summary = BenchStatistics.Summarize(method, vanilla);
+        Assert.Equal(1.5, summary.Median, 12);
+        Assert.Equal(3, summary.Rounds);
+        Assert.Equal(2.1, BenchStatistics.Median(method) / BenchStatistics.Median(vanilla), 12); // what the old bench reported
+    }
+
+    [Fact]
+    public void PerRoundRatios_RejectsUnequalRoundCounts() =>
+        Assert.Throws<ArgumentException>(() => BenchStatistics.PerRoundRatios([1, 2], [1]));
+
+    [Fact]
+    public void Bootstrap_OfEqualValues_IsThatValue()
+    {
+        var (low, high) = BenchStatistics.BootstrapMedianInterval([1.2, 1.2, 1.2, 1.2], 500, seed: 3);
+        Assert.Equal(1.2, low, 12);
+        Assert.Equal(1.2, high, 12);
+    }
+
+    [Fact]
+    public void Bootstrap_MatchesTheExactBootstrapDistributionOfTheMedian()
+    {
+        // 11 distinct values x_1 < ... < x_11. The median of a resample of 11 is <= x_k exactly when at least 6
+        // of the 11 draws are <= x_k: P = P(Binomial(11, k/11) >= 6). Its exact 2.5% and 97.5% quantiles are
+        // x_3 and x_9 (CDF 0.0072 at k = 2, 0.0512 at 3; 0.9488 at 8, 0.9928 at 9), far enough from the levels
+        // that 2,000 resamples land on them.
+        var values = new[] { 7, 2, 10, 5, 1, 11, 4, 8, 3, 9, 6 }.Select(k => 1 + k / 100.0).ToArray();
+        int ExactQuantileIndex(double level)
+        {
+            for (int k = 1; k <= 11; k++)
+                if (BinomialTail(11, k / 11.0, 6) >= level) return k;
+            return 11;
+        }
+        Assert.Equal(3, ExactQuantileIndex(0.025));
+        Assert.Equal(9, ExactQuantileIndex(0.975));
+
+        var (low, high) = BenchStatistics.BootstrapMedianInterval(values, BenchStatistics.DefaultResamples, seed: 0);
+        Assert.Equal(1.03, low, 12);
+        Assert.Equal(1.09, high, 12);
+    }
+
+    [Fact]
+    public void Bootstrap_IsDeterministicInItsSeed()
+    {
+        double[] values = [1.9, 2.1, 1.7, 2.4, 2.0, 1.8, 2.2];
+        Assert.Equal(BenchStatistics.BootstrapMedianInterval(values, 300, seed: 5), BenchStatistics.BootstrapMedianInterval(values, 300, seed: 5));
+    }
+
+    [Fact]
+    public void RelativeWidth_IsTheIntervalOverTheMedian()
+    {
+        var r = new RatioSummary(2.0, 1.9, 2.3, 1.95, 2.1, 30);
+        Assert.Equal(0.2, r.RelativeWidth, 12);
+    }
+
+    static double BinomialTail(int n, double p, int atLeast)
+    {
+        double sum = 0;
+        for (int j = atLeast; j <= n; j++)
+        {
+            double choose = 1;
+            for (int i = 0; i < j; i++) choose = choose * (n - i) / (i + 1);
+            sum += choose * Math.Pow(p, j) * Math.Pow(1 - p, n - j);
+        }
+        return sum;
+    }
+}
