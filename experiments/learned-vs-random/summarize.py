@@ -132,7 +132,7 @@ def agent_description(path):
 
 
 def updates(dirs):
-    print("| agent | timesteps | PPO iterations | gradient updates | train/ rows in progress.csv |")
+    print("| agent | timesteps | PPO iterations | gradient updates | train/ metric rows in progress.csv |")
     print("|---|---:|---:|---:|---:|")
     for d in dirs:
         desc = agent_description(os.path.join(d, "agent.rlmix"))
