@@ -61,15 +61,61 @@ public sealed class PpoMathTests
         }
     }
 
+    static RolloutBuffer FilledBuffer(float[][] rewards, float[][] values, bool[] starts, double gamma, double lambda)
+    {
+        var width = rewards[0].Length;
+        var buffer = new RolloutBuffer(rewards.Length, new Dictionary<string, long[]> { ["obs"] = [1] }, 1, width, gamma, lambda);
+        for (var i = 0; i < rewards.Length; i++)
+            buffer.Add(new Dictionary<string, Tensor> { ["obs"] = zeros(1) }, zeros(1, dtype: int64), tensor(rewards[i]), starts[i], tensor(values[i]), zeros(width));
+        return buffer;
+    }
+
+    [Fact]
+    public void Gae_PerImageColumns_BootstrapFromTheNextStepsMean_NotTheSameColumn()
+    {
+        // Two images per step (R = 2), gamma 0.5, lambda 0.5; step 1 ends an episode (step 2 starts one); V(next) = [4, 2].
+        float[][] rewards = [[1, 0], [0, 2], [1, 1]];
+        float[][] values = [[0.5f, 1.5f], [1, 3], [2, 0]];
+        bool[] starts = [true, false, true];
+        using var buffer = FilledBuffer(rewards, values, starts, 0.5, 0.5);
+        buffer.ComputeReturnsAndAdvantage(tensor(new[] { 4f, 2f }), done: false);
+        // By hand, next value = mean of the next step's values (3 after the last step), next advantage = mean of its advantages:
+        // step 2: 1 + .5*3 - 2 = 0.5, 1 + .5*3 - 0 = 2.5 (mean V 1, mean A 1.5);
+        // step 1 (episode end, no bootstrap): 0 - 1 = -1, 2 - 3 = -1 (mean V 2, mean A -1);
+        // step 0: (1 + .5*2 - .5) + .25*(-1) = 1.25, (0 + .5*2 - 1.5) + .25*(-1) = -0.75.
+        // Per column (the old, wrong rule) step 2 would have been 1 + .5*4 - 2 = 1 and 1 + .5*2 - 0 = 2.
+        float[] expected = [1.25f, -0.75f, -1, -1, 0.5f, 2.5f];
+        var advantages = buffer.Advantages.flatten().data<float>().ToArray();
+        var returns = buffer.Returns.flatten().data<float>().ToArray();
+        var flatValues = values.SelectMany(v => v).ToArray();
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], advantages[i], 5);
+            Assert.Equal(expected[i] + flatValues[i], returns[i], 5);
+        }
+
+        // The mean over images equals the joint GAE of the batch-mean reward under the batch-mean value (R = 1, SB3's rule).
+        using var joint = FilledBuffer(rewards.Select(r => new[] { r.Average() }).ToArray(), values.Select(v => new[] { v.Average() }).ToArray(), starts, 0.5, 0.5);
+        joint.ComputeReturnsAndAdvantage(tensor(new[] { 3f }), done: false);
+        var jointAdvantages = joint.Advantages.flatten().data<float>().ToArray();
+        for (var t = 0; t < 3; t++) Assert.Equal(jointAdvantages[t], (advantages[2 * t] + advantages[2 * t + 1]) / 2, 5);
+    }
+
     [Fact]
     public void Gae_LastStepDone_DoesNotBootstrapFromTheNextValue()
     {
-        using var buffer = new RolloutBuffer(2, new Dictionary<string, long[]> { ["obs"] = [1] }, 1, 2, gamma: 0.5, gaeLambda: 1.0);
-        buffer.Add(new Dictionary<string, Tensor> { ["obs"] = zeros(1) }, zeros(1, dtype: int64), tensor(new[] { 1f, 2f }), true, tensor(new[] { 0f, 0f }), zeros(2));
-        buffer.Add(new Dictionary<string, Tensor> { ["obs"] = zeros(1) }, zeros(1, dtype: int64), tensor(new[] { 1f, 4f }), false, tensor(new[] { 0f, 0f }), zeros(2));
+        using var buffer = FilledBuffer([[1, 2], [1, 4]], [[0, 0], [0, 0]], [true, false], gamma: 0.5, lambda: 1.0);
         buffer.ComputeReturnsAndAdvantage(tensor(new[] { 100f, 100f }), done: true);
-        // Per reward column: A1 = r1; A0 = r0 + 0.5 * A1.
-        Assert.Equal(new[] { 1.5f, 4f, 1f, 4f }, buffer.Advantages.flatten().data<float>().ToArray());
+        // A1 = r1 (done: no V(next)); A0 = r0 + 0.5 * mean(A1) = r0 + 0.5 * 2.5.
+        Assert.Equal(new[] { 2.25f, 3.25f, 1f, 4f }, buffer.Advantages.flatten().data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Gae_GammaZero_IsAOneStepBandit_PerImage()
+    {
+        using var buffer = FilledBuffer([[1, 0], [0, 1]], [[0.25f, 0.5f], [0.75f, 0]], [true, false], gamma: 0, lambda: 0.95);
+        buffer.ComputeReturnsAndAdvantage(tensor(new[] { 100f, 100f }), done: false);
+        Assert.Equal(new[] { 0.75f, -0.5f, -0.75f, 1f }, buffer.Advantages.flatten().data<float>().ToArray());
     }
 
     [Fact]

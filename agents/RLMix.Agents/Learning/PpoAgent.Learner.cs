@@ -10,7 +10,7 @@ public sealed partial class PpoAgent
     /// <summary>
     /// Records the transition from <see cref="LastObservation"/> (SB3's <c>rollout_buffer.add</c> plus
     /// <c>num_timesteps += 1</c>). <paramref name="rewards"/> are the reward columns <c>[R]</c>; a truncated
-    /// step gets gamma * V(<paramref name="finalObservation"/>) added (SB3's time-limit bootstrap), a
+    /// step gets gamma * V(<paramref name="finalObservation"/>) added (SB3's time-limit bootstrap; the mean of V over the columns), a
     /// terminated one nothing. <paramref name="reward"/> (the env's scalar reward) feeds the episode
     /// statistics; the episode's (reward, length) is returned when it ended here.
     /// </summary>
@@ -22,7 +22,8 @@ public sealed partial class PpoAgent
         if (truncated)
         {
             if (finalObservation is null) throw new ArgumentNullException(nameof(finalObservation), "A truncated step needs its final observation for the bootstrap.");
-            rewards = rewards + Options.Gamma * PredictValues(finalObservation);
+            // The mean over columns: with per-image credit the final observation's images are not the ones decided on (see RolloutBuffer.ComputeReturnsAndAdvantage).
+            rewards = rewards + Options.Gamma * PredictValues(finalObservation).mean();
         }
         Buffer.Add(observation, actions, rewards, LastEpisodeStart, values, logProbs);
         NumTimesteps++;

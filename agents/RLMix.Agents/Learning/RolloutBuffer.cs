@@ -95,11 +95,18 @@ public sealed class RolloutBuffer : IDisposable
     }
 
     /// <summary>
-    /// GAE (Schulman et al. 2016, eq. 16), exactly as SB3's <c>compute_returns_and_advantage</c>:
-    /// delta_t = r_t + gamma V(s_{t+1}) (1 - done_{t+1}) - V(s_t), A_t = delta_t + gamma lambda (1 - done_{t+1}) A_{t+1},
-    /// R_t = A_t + V(s_t). <paramref name="lastValues"/> <c>[R]</c> is V of the observation after the
-    /// last step; <paramref name="done"/> whether the last step ended its episode. Truncated steps were
-    /// already given r + gamma V(final observation) at collection, so every episode end cuts here.
+    /// GAE (Schulman et al. 2016, eq. 16), as SB3's <c>compute_returns_and_advantage</c> for R = 1 (the joint
+    /// action): delta_t = r_t + gamma V(s_{t+1}) (1 - done_{t+1}) - V(s_t), A_t = delta_t + gamma lambda (1 - done_{t+1}) A_{t+1},
+    /// R_t = A_t + V(s_t). With R = B columns (per-image credit) column j is image j's decision, and the
+    /// image in column j at step t+1 is a different image: what follows image j's decision is the next
+    /// batch as a whole, so the column is bootstrapped from the MEAN over columns of the next step's
+    /// values and advantages: delta_{t,j} = r_{t,j} + gamma mean_i V_i(s_{t+1}) (1 - done) - V_j(s_t),
+    /// A_{t,j} = delta_{t,j} + gamma lambda (1 - done) mean_i A_{t+1,i}. Then mean_j A_{t,j} is exactly the
+    /// joint GAE of the batch-mean reward under the batch-mean value (the env's scalar objective), and
+    /// gamma 0 makes each decision a one-step contextual bandit (A = r - V). <paramref name="lastValues"/>
+    /// <c>[R]</c> is V of the observation after the last step; <paramref name="done"/> whether the last step
+    /// ended its episode. Truncated steps were already given r + gamma V(final observation) (its mean over
+    /// columns) at collection, so every episode end cuts here.
     /// </summary>
     public void ComputeReturnsAndAdvantage(Tensor lastValues, bool done)
     {
@@ -110,18 +117,22 @@ public sealed class RolloutBuffer : IDisposable
         var starts = EpisodeStarts.cpu().data<float>().ToArray();
         var last = lastValues.detach().cpu().to(float32).reshape(RewardWidth).data<float>().ToArray();
         var advantages = new float[rewards.Length];
-        var lastGaeLam = new double[RewardWidth];
+        double nextValue = last.Average(x => (double)x), nextAdvantage = 0;
         for (var step = Size - 1; step >= 0; step--)
         {
             double nextNonTerminal = step == Size - 1 ? (done ? 0.0 : 1.0) : 1.0 - starts[step + 1];
+            double valueSum = 0, advantageSum = 0;
             for (var j = 0; j < RewardWidth; j++)
             {
-                var nextValue = step == Size - 1 ? last[j] : values[(step + 1) * RewardWidth + j];
                 var k = step * RewardWidth + j;
                 var delta = rewards[k] + Gamma * nextValue * nextNonTerminal - values[k];
-                lastGaeLam[j] = delta + Gamma * GaeLambda * nextNonTerminal * lastGaeLam[j];
-                advantages[k] = (float)lastGaeLam[j];
+                var advantage = delta + Gamma * GaeLambda * nextNonTerminal * nextAdvantage;
+                advantages[k] = (float)advantage;
+                valueSum += values[k];
+                advantageSum += advantage;
             }
+            nextValue = valueSum / RewardWidth;
+            nextAdvantage = advantageSum / RewardWidth;
         }
         Advantages.copy_(tensor(advantages).reshape(Size, RewardWidth));
         Returns.copy_(Advantages + Values);
