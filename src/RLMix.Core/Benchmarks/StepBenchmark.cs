@@ -17,12 +17,16 @@ namespace RLMix.Benchmarks;
 /// </summary>
 public static class StepBenchmark
 {
-    /// <summary>Runs the benchmark; <paramref name="progress"/> receives a line per phase.</summary>
-    public static BenchReport Run(BenchOptions o, Action<string>? progress = null)
+    /// <summary>
+    /// Runs the benchmark of <paramref name="methods"/>' methods; <paramref name="progress"/> receives a line per phase.
+    /// Every timed method and its options are checked (<see cref="MethodCatalog.Check"/>) before anything runs.
+    /// </summary>
+    public static BenchReport Run(MethodCatalog methods, BenchOptions o, Action<string>? progress = null)
     {
         progress ??= _ => { };
+        var names = (o.Methods ?? methods.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
+        foreach (var name in names) methods.Check(name, o.MethodOptions ?? MethodSettings.Defaults);
         var device = torch.device(o.Device);
-        var names = (o.Methods ?? MethodRegistry.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
         const int numClasses = 10;
 
         using var data = new Generator((ulong)o.Seed);
@@ -30,7 +34,7 @@ public static class StepBenchmark
         using var labels = torch.randint(0, numClasses, [o.BatchSize], dtype: ScalarType.Int64, generator: data).to(device);
         var batch = new Batch(inputs, labels);
 
-        var runners = names.Select(n => new Runner(n, o, numClasses, device)).ToList();
+        var runners = names.Select(n => new Runner(n, methods.Create(n, Settings(methods, n, o)), o, numClasses, device)).ToList();
         try
         {
             progress($"Warm-up: {o.WarmupSteps} steps per method ({string.Join(", ", names)})");
@@ -51,7 +55,7 @@ public static class StepBenchmark
             }
 
             double vanilla = Median(runners[0].Times);
-            var methods = runners.Select(r => new MethodTiming(r.Name, Median(r.Times), Median(r.Times) / vanilla)).ToList();
+            var timings = runners.Select(r => new MethodTiming(r.Name, Median(r.Times), Median(r.Times) / vanilla)).ToList();
             var parts = new List<PartTiming> { new("saliency", Median(saliencyTimes)) };
             progress("Timing the mixing parts on their own");
             using (var saliency = Saliency.Compute(saliencyModel, inputs, labels).Saliency)
@@ -68,7 +72,7 @@ public static class StepBenchmark
                     progress($"Memory: {o.MemorySteps} steps of {r.Name}");
                     memory.Add(MeasureMemory(r, batch, o.MemorySteps));
                 }
-            return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, methods, parts, memory, VersionInfo.All);
+            return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, timings, parts, memory, VersionInfo.All);
         }
         finally
         {
@@ -127,15 +131,12 @@ public static class StepBenchmark
     }
 
     /// <summary>
-    /// Method settings of the benchmark: defaults, except that RL-Mix's online agent has a rollout of
-    /// <see cref="BenchOptions.BlockSteps"/> steps, so every timed block contains exactly one PPO update
-    /// (10 epochs over the rollout) and the time per step includes its share of the updates.
+    /// Method settings of the benchmark: the given ones, adapted by the method's registration
+    /// (<see cref="MethodCatalog.ForBench"/>) so that periodic work such as RL-Mix's PPO update falls once into every
+    /// timed block of <see cref="BenchOptions.BlockSteps"/> steps and the time per step includes its share.
     /// </summary>
-    static MethodSettings Settings(BenchOptions o)
-    {
-        var settings = o.MethodOptions ?? MethodSettings.Defaults;
-        return settings.With("rlmix", "n_steps", o.BlockSteps).With("rlmix", "batch_size", o.BlockSteps);
-    }
+    static MethodSettings Settings(MethodCatalog methods, string name, BenchOptions o) =>
+        methods.ForBench(name, o.MethodOptions ?? MethodSettings.Defaults, o.BlockSteps);
 
     static double Time(Action a)
     {
@@ -162,13 +163,13 @@ public static class StepBenchmark
         readonly int numClasses;
         int step;
 
-        public Runner(string name, BenchOptions o, int numClasses, Device device)
+        public Runner(string name, ITrainingMethod method, BenchOptions o, int numClasses, Device device)
         {
             Name = name;
             this.numClasses = numClasses;
             Model = ModelFactory.Create(o.Model, o.Image[0], numClasses, o.Seed);
             Model.to(device);
-            method = MethodRegistry.Create(name, Settings(o));
+            this.method = method;
             method.Attach(Model, o.Seed + 2);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
             trainer = new Trainer(Model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);

@@ -9,7 +9,7 @@ namespace RLMix.Configuration;
 /// </summary>
 public sealed record RunConfig
 {
-    /// <summary>Training method (see <see cref="MethodRegistry.Names"/>). The default value is vanilla.</summary>
+    /// <summary>Training method (see <see cref="MethodCatalog.Names"/>). The default value is vanilla.</summary>
     public string Method { get; init; } = "vanilla";
 
     /// <summary>Model name: small-cnn or preact-resnet18. The default value is small-cnn.</summary>
