@@ -91,7 +91,11 @@ public sealed record ExperimentConfig
         if (c.Baseline != null && c.Entries.All(e => e.Name != c.Baseline))
             throw new UsageException($"{path}: baseline '{c.Baseline}' is not an entry. Entries: {string.Join(", ", c.Entries.Select(e => e.Name))}.");
         // Every entry is bound and its method created now: a bad second entry fails before the first cell trains.
-        foreach (var e in c.Entries) c.CellConfig(e, c.Seeds[0], methods).Validate(methods);
+        foreach (var e in c.Entries)
+        {
+            try { c.CellConfig(e, c.Seeds[0], methods).Validate(methods); }
+            catch (UsageException x) { throw new UsageException($"{path}: entry '{e.Name}': {x.Message}", x); }
+        }
         return c;
     }
 
