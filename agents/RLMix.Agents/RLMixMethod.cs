@@ -160,10 +160,10 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> TakeEpochStats()
     {
-        var stats = new Dictionary<string, double> { ["mean_reward"] = rewardCount > 0 ? rewardSum / rewardCount : double.NaN };
+        var stats = new Dictionary<string, double> { [RLMixEpochStats.MeanReward] = rewardCount > 0 ? rewardSum / rewardCount : double.NaN };
         var qCounts = QCounts();
-        for (int i = 0; i < K; i++) stats[$"q_{i}"] = qCounts[i];
-        for (int i = 0; i < qByClass.Length; i++) stats[$"q_class{i / K}_{i % K}"] = qByClass[i];
+        for (int i = 0; i < K; i++) stats[RLMixEpochStats.QCount(i)] = qCounts[i];
+        for (int i = 0; i < qByClass.Length; i++) stats[RLMixEpochStats.QCountOfClass(i / K, i % K)] = qByClass[i];
         rewardSum = 0;
         rewardCount = 0;
         Array.Clear(qByClass);
