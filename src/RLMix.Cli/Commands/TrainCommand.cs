@@ -32,7 +32,7 @@ internal static class TrainCommand
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             var config = run.Resolve(p);
-            config = config with { OnNonFinite = p.GetValue(onNonFinite) ?? config.OnNonFinite };
+            if (p.GetValue(onNonFinite) is { } policy) config = config with { OnNonFinite = KebabEnum.Parse<NonFinitePolicy>(policy, "--on-nonfinite") };
             if (p.GetValue(agent) is { } agentDir)
             {
                 if (config.Method != "rlmix") throw new Errors.UsageException($"--agent goes with --method rlmix (the method is {config.Method}).");

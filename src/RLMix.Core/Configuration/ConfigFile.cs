@@ -25,8 +25,8 @@ public static class ConfigFile
         AllowDuplicateProperties = false,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // Enums as snake_case names ("threshold": "hard"), as the docs write them.
-        Converters = { new MethodSettingsConverter(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        // Enums as kebab-case names ("loss": "soft-ce", "threshold": "hard"), as the docs write them.
+        Converters = { new MethodSettingsConverter(), new KebabEnum.Converter() },
     };
 
     /// <summary>

@@ -26,9 +26,6 @@ public static class ConfigValidation
         OneOf("model", c.Model, ModelFactory.Names);
         OneOf("dataset", c.Data.Dataset, DatasetCatalog.Names);
         OneOf("device", c.Device, ["cpu", "cuda"]);
-        OneOf("on-nonfinite", c.OnNonFinite, ["stop", "skip"]);
-        OneOf("trainer.schedule", c.Trainer.Schedule, ["onecycle", "multistep"]);
-        OneOf("trainer.loss", c.Trainer.Loss, ["soft-ce", "bce"]);
         Positive("epochs", c.Epochs);
         Positive("batch-size", c.Data.BatchSize);
         Limits.InRange("batch-size", c.Data.BatchSize, 1, Limits.MaxBatchSize);

@@ -37,5 +37,5 @@ public sealed record RunConfig
     public MethodSettings Methods { get; init; } = MethodSettings.Defaults;
 
     /// <summary>Stop with an error (stop) or skip the batch and count it (skip) when a loss is not finite. The default value is stop.</summary>
-    public string OnNonFinite { get; init; } = "stop";
+    public NonFinitePolicy OnNonFinite { get; init; } = NonFinitePolicy.Stop;
 }

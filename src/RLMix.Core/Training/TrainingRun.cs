@@ -88,7 +88,7 @@ public static class TrainingRun
                     double loss = method.TrainStep(trainer, batch, step).item<float>();
                     if (!double.IsFinite(loss))
                     {
-                        if (config.OnNonFinite == "stop")
+                        if (config.OnNonFinite == NonFinitePolicy.Stop)
                             throw new NonFiniteException($"The training loss is {loss} at epoch {state.Epoch}, batch {state.Batch} (method {config.Method}). The last good checkpoint is in {run.OutDir}. Lower trainer.max_lr, or pass --on-nonfinite skip to skip such batches.");
                         state.SkippedBatches++;
                         observer.Info($"Skipped batch {state.Batch} of epoch {state.Epoch}: non-finite loss {loss}.");

@@ -67,18 +67,18 @@ public sealed class RecipeTests
         var written = ConfigFile.Load(Path.Combine(outDir, "config.json"), TestMethods.Catalog.Names);
         Assert.Equal(ConfigFile.Serialize(smoke.Validate(TestMethods.Catalog)), ConfigFile.Serialize(written));
         Assert.True(written.Methods.Sections.ContainsKey(recipe.Method));
-        if (recipe.Trainer.Schedule == "multistep") Assert.Equal(recipe.Trainer.MaxLr, metrics.History[0].Lr, 12);
+        if (recipe.Trainer.Schedule == LrSchedule.Multistep) Assert.Equal(recipe.Trainer.MaxLr, metrics.History[0].Lr, 12);
     }
 
     [Fact]
     public void Recipes_CarryThePapersSchedulesAndSettings()
     {
         var rmix = Load("rmix-cifar100-preactresnet18.json");
-        Assert.Equal(("onecycle", 300, 100, 2), (rmix.Trainer.Schedule, rmix.Epochs, rmix.Data.BatchSize, rmix.Data.CropPadding));
+        Assert.Equal((LrSchedule.Onecycle, 300, 100, 2), (rmix.Trainer.Schedule, rmix.Epochs, rmix.Data.BatchSize, rmix.Data.CropPadding));
         var rmixStep = Load("rmix-cifar100-preactresnet18-multistep.json");
-        Assert.Equal(("multistep", 0.2, "150,225"), (rmixStep.Trainer.Schedule, rmixStep.Trainer.MaxLr, string.Join(",", rmixStep.Trainer.Milestones)));
+        Assert.Equal((LrSchedule.Multistep, 0.2, "150,225"), (rmixStep.Trainer.Schedule, rmixStep.Trainer.MaxLr, string.Join(",", rmixStep.Trainer.Milestones)));
         var comixup = Load("comixup-cifar100-preactresnet18.json");
-        Assert.Equal(("multistep", 0.2, "100,200", 10), (comixup.Trainer.Schedule, comixup.Trainer.MaxLr, string.Join(",", comixup.Trainer.Milestones), comixup.Eval.EceBins));
+        Assert.Equal((LrSchedule.Multistep, 0.2, "100,200", 10), (comixup.Trainer.Schedule, comixup.Trainer.MaxLr, string.Join(",", comixup.Trainer.Milestones), comixup.Eval.EceBins));
         Assert.Equal(CoMixupThreshold.Hard, comixup.Methods.Get<CoMixupOptions>("comixup").Threshold);
         var lamix = Load("lamix-fashion-mnist-preactresnet18.json");
         Assert.Equal((400, 128, false, 0.5), (lamix.Epochs, lamix.Data.BatchSize, lamix.Trainer.Nesterov, lamix.Methods.Get<LaMixOptions>("lamix").Beta));

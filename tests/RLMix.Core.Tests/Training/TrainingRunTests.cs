@@ -127,7 +127,7 @@ public sealed class TrainingRunTests : IDisposable
         Assert.True(File.Exists(Path.Combine(dir, "stop", CheckpointFile.FileName)));   // the end of epoch 1 is kept
         Assert.False(File.Exists(Path.Combine(dir, "stop", "metrics.json")));
 
-        var skipped = TrainingRun.Run(methods, config with { OnNonFinite = "skip" }, new RunOptions(Path.Combine(dir, "skip")));
+        var skipped = TrainingRun.Run(methods, config with { OnNonFinite = NonFinitePolicy.Skip }, new RunOptions(Path.Combine(dir, "skip")));
         // Exactly one batch skipped: had the NaN step reached the weights, every later batch's loss
         // would be NaN too (and skipped).
         Assert.Equal(1, skipped.SkippedBatches);
