@@ -47,7 +47,7 @@ public static class AgentTrainingRun
         log ??= _ => { };
         if (run.Episodes < 1) throw new UsageException($"--episodes must be at least 1 (got {run.Episodes}).");
         if (run.MaxBatches is < 1) throw new UsageException($"--max-batches must be at least 1 (got {run.MaxBatches}).");
-        config = config.Validate();
+        config = config.ValidateSettings();
         OutputDirectory.Check(run.OutDir);
         var requested = rl.Ppo();
 

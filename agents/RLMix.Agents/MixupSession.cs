@@ -36,7 +36,7 @@ public sealed class MixupSession : IDisposable
     /// <summary>Builds the session; <paramref name="maxBatches"/> caps an episode's length (quick runs).</summary>
     public static MixupSession Create(RunConfig config, RLMixOptions rl, int episodes, int? maxBatches = null, IRewardFunction? reward = null)
     {
-        config.Validate();
+        config.ValidateSettings();
         var device = torch.device(config.Device);
         var splits = DatasetCatalog.Load(config.Data, Seeds.Derive(config.Seed, "data"));
         var loader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
@@ -44,7 +44,7 @@ public sealed class MixupSession : IDisposable
         model.to(device);
         int steps = Math.Min(maxBatches ?? int.MaxValue, loader.BatchesPerEpoch);
         var trainer = new Trainer(model, config.Trainer, steps, episodes);
-        reward ??= RewardRegistry.Load(rl.RewardPlugin is null ? rl.Reward : null, rl.RewardPlugin, rl.RewardType);
+        reward ??= rl.RewardFunction();
         var env = new MixupEnv(new TrainerMixupBackend(trainer, rl.RMix.Loss), epoch => loader.Epoch(epoch), splits.Train.NumClasses, config.Data.BatchSize,
             reward, rl.Env(totalEpochs: episodes, maxBatches: maxBatches), Seeds.Derive(config.Seed, "env"), loader.BatchesPerEpoch);
         return new MixupSession(model, trainer, env, steps);

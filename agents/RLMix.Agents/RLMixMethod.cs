@@ -35,7 +35,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
 {
     const int ObservationGrid = 8;
     const string Online = "online";
-    readonly IRewardFunction reward = RewardRegistry.Load(options.RewardPlugin is null ? options.Reward : null, options.RewardPlugin, options.RewardType);
+    readonly IRewardFunction reward = options.RewardFunction();
     readonly MixupEnvOptions envOptions = options.Env();
     readonly RMixSampler sampler = new(options.RMix, "rlmix.rmix");
     readonly PpoOptions ppo = ValidatePolicy(options).Ppo();
@@ -160,10 +160,10 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> TakeEpochStats()
     {
-        var stats = new Dictionary<string, double> { ["mean_reward"] = rewardCount > 0 ? rewardSum / rewardCount : double.NaN };
+        var stats = new Dictionary<string, double> { [RLMixEpochStats.MeanReward] = rewardCount > 0 ? rewardSum / rewardCount : double.NaN };
         var qCounts = QCounts();
-        for (int i = 0; i < K; i++) stats[$"q_{i}"] = qCounts[i];
-        for (int i = 0; i < qByClass.Length; i++) stats[$"q_class{i / K}_{i % K}"] = qByClass[i];
+        for (int i = 0; i < K; i++) stats[RLMixEpochStats.QCount(i)] = qCounts[i];
+        for (int i = 0; i < qByClass.Length; i++) stats[RLMixEpochStats.QCountOfClass(i / K, i % K)] = qByClass[i];
         rewardSum = 0;
         rewardCount = 0;
         Array.Clear(qByClass);
@@ -241,7 +241,10 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         }
     }
 
-    /// <summary>Registers <c>rlmix</c> in the method registry (RLMix.Core cannot reference this assembly).</summary>
-    public static void Register() =>
-        MethodRegistry.Register<RLMixOptions>("rlmix", o => new RLMixMethod(o));
+    /// <summary>
+    /// <paramref name="methods"/> plus <c>rlmix</c> (RLMix.Core cannot reference this assembly). Under <c>rlmix bench</c>
+    /// the online agent's rollout and minibatch are one timed block, so every block holds one PPO update.
+    /// </summary>
+    public static MethodCatalog AddTo(MethodCatalog methods) =>
+        methods.With<RLMixOptions>("rlmix", o => new RLMixMethod(o), forBench: (o, blockSteps) => o with { NSteps = blockSteps, BatchSize = blockSteps });
 }

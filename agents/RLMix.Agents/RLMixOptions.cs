@@ -41,6 +41,39 @@ public sealed record RLMixOptions
     /// <summary>PPO minibatch size of the online agent; null takes the preset's (64 per-image, 250 paper). The default value is null.</summary>
     public int? BatchSize { get; init; }
 
+    /// <summary>Adam learning rate (SB3 <c>learning_rate</c>; the initial one under the paper preset's decay); null takes the preset's. The default value is null.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Passes over each rollout (SB3 <c>n_epochs</c>); null takes the preset's. The default value is null.</summary>
+    public int? NEpochs { get; init; }
+
+    /// <summary>Discount factor (SB3 <c>gamma</c>); null takes the preset's. The default value is null.</summary>
+    public double? Gamma { get; init; }
+
+    /// <summary>GAE lambda (SB3 <c>gae_lambda</c>); null takes the preset's. The default value is null.</summary>
+    public double? GaeLambda { get; init; }
+
+    /// <summary>Clipping of the probability ratio (SB3 <c>clip_range</c>); null takes the preset's. The default value is null.</summary>
+    public double? ClipRange { get; init; }
+
+    /// <summary>Clipping of the value prediction (SB3 <c>clip_range_vf</c>); null takes the preset's (none in both). The default value is null.</summary>
+    public double? ClipRangeVf { get; init; }
+
+    /// <summary>Normalize advantages per minibatch (SB3 <c>normalize_advantage</c>); null takes the preset's. The default value is null.</summary>
+    public bool? NormalizeAdvantage { get; init; }
+
+    /// <summary>Entropy coefficient (SB3 <c>ent_coef</c>); null takes the preset's. The default value is null.</summary>
+    public double? EntCoef { get; init; }
+
+    /// <summary>Value loss coefficient (SB3 <c>vf_coef</c>); null takes the preset's. The default value is null.</summary>
+    public double? VfCoef { get; init; }
+
+    /// <summary>Gradient norm clipping (SB3 <c>max_grad_norm</c>); null takes the preset's. The default value is null.</summary>
+    public double? MaxGradNorm { get; init; }
+
+    /// <summary>Early stop of a rollout's epochs at approx KL above 1.5 x this (SB3 <c>target_kl</c>); null takes the preset's (none in both). The default value is null.</summary>
+    public double? TargetKl { get; init; }
+
     /// <summary>Per-image credit assignment (each image's action, ratio and advantage its own sample; needs a per-image reward). The default value is false.</summary>
     public bool PerImageCredit { get; init; }
 
@@ -52,7 +85,10 @@ public sealed record RLMixOptions
     [System.Text.Json.Serialization.JsonPropertyName("rmix")]
     public RMixOptions RMix { get; init; } = new();
 
-    /// <summary>The PPO options these settings select.</summary>
+    /// <summary>
+    /// The PPO options these settings select: the preset's values, then every key given explicitly (non-null) in
+    /// place of the preset's. (A run shorter than ten rollouts also caps n_steps unless it was given: <see cref="RolloutLength"/>.)
+    /// </summary>
     public PpoOptions Ppo()
     {
         var basis = Preset switch
@@ -67,10 +103,32 @@ public sealed record RLMixOptions
             Network = Network ?? basis.Network,
             NSteps = NSteps ?? basis.NSteps,
             BatchSize = BatchSize ?? basis.BatchSize,
+            LearningRate = LearningRate ?? basis.LearningRate,
+            NEpochs = NEpochs ?? basis.NEpochs,
+            Gamma = Gamma ?? basis.Gamma,
+            GaeLambda = GaeLambda ?? basis.GaeLambda,
+            ClipRange = ClipRange ?? basis.ClipRange,
+            ClipRangeVf = ClipRangeVf ?? basis.ClipRangeVf,
+            NormalizeAdvantage = NormalizeAdvantage ?? basis.NormalizeAdvantage,
+            EntCoef = EntCoef ?? basis.EntCoef,
+            VfCoef = VfCoef ?? basis.VfCoef,
+            MaxGradNorm = MaxGradNorm ?? basis.MaxGradNorm,
+            TargetKl = TargetKl ?? basis.TargetKl,
             PerImageCredit = PerImageCredit,
         };
         o.Validate();
         return o;
+    }
+
+    /// <summary>
+    /// The reward these options select: the plug-in when <see cref="RewardPlugin"/> is set, else the built-in
+    /// <see cref="Reward"/>. A non-default built-in name beside a plug-in is an error (one of them would be ignored).
+    /// </summary>
+    public Envs.Rewards.IRewardFunction RewardFunction()
+    {
+        if (RewardPlugin is not null && Reward != Envs.Rewards.RewardRegistry.DefaultName)
+            throw new UsageException($"rlmix: both reward '{Echo.Of(Reward)}' and reward_plugin '{Echo.Of(RewardPlugin)}' are set; use one of them (--reward or --reward-plugin).");
+        return Envs.Rewards.RewardRegistry.Load(RewardPlugin is null ? Reward : null, RewardPlugin, RewardType);
     }
 
     /// <summary>The environment settings these options select (epochs set by the caller).</summary>

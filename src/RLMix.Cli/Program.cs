@@ -10,11 +10,13 @@ internal static class Program
         var root = new RootCommand("RLMix: saliency-guided mixup and RL-learned mixup policies on TorchSharp.");
         root.Add(Cli.Verbose);
         root.Add(Cli.GracePeriod);
-        root.Add(TrainCommand.Create());
-        root.Add(CompareCommand.Create());
-        root.Add(BenchCommand.Create());
+        // The one catalogue of training methods: RLMix.Core's built-ins plus RL-Mix, passed to every command.
+        var methods = Agents.RLMixMethod.AddTo(Methods.BuiltInMethods.Catalog());
+        root.Add(TrainCommand.Create(methods));
+        root.Add(CompareCommand.Create(methods));
+        root.Add(BenchCommand.Create(methods));
         root.Add(MixCommand.Create());
-        root.Add(AgentCommand.Create());
+        root.Add(AgentCommand.Create(methods));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -17,14 +17,14 @@ public static class Comparison
     /// <summary>Progress of a comparison: cell <paramref name="index"/> of <paramref name="total"/> starts (or is skipped).</summary>
     public delegate ITrainingObserver CellStarting(int index, int total, string entry, long seed, bool skipped);
 
-    /// <summary>Runs the comparison and writes its reports into <paramref name="outDir"/>.</summary>
+    /// <summary>Runs the comparison (methods from <paramref name="methods"/>) and writes its reports into <paramref name="outDir"/>.</summary>
     /// <param name="rerunChanged">Redo the cells whose directories were run with other settings (their directories are emptied first); without it such cells are an error.</param>
     /// <param name="info">Receives notes (cells being redone, a stale lock taken over).</param>
     /// <exception cref="UsageException">Some cells were run with other settings (each is named with its first difference), or the directory is locked by another writer.</exception>
-    public static ComparisonResult Run(ExperimentConfig config, string outDir, CellStarting? onCell = null, CancellationToken cancel = default,
+    public static ComparisonResult Run(MethodCatalog methods, ExperimentConfig config, string outDir, CellStarting? onCell = null, CancellationToken cancel = default,
         bool rerunChanged = false, Action<string>? info = null)
     {
-        var cells = ComparisonCell.All(config, outDir);
+        var cells = ComparisonCell.All(config, outDir, methods);
         OutputDirectory.Create(outDir);
         using var directoryLock = DirectoryLock.Acquire(outDir, "comparison directory");
         if (directoryLock.StaleHolder is { } stale)
@@ -61,7 +61,7 @@ public static class Comparison
                 var observer = onCell?.Invoke(cell.Index, cells.Count, cell.Entry.Name, cell.Seed, skipped: false);
                 // Only an interrupted cell resumes; a new one starts without "--resume: no checkpoint" noise.
                 var resume = statuses[cell.Index].State == CellState.Interrupted;
-                metrics = TrainingRun.Run(cell.Config, new RunOptions(cell.Directory, Resume: resume), observer, cancel);
+                metrics = TrainingRun.Run(methods, cell.Config, new RunOptions(cell.Directory, Resume: resume), observer, cancel);
             }
             results.Add(new CellResult(cell.Entry.Name, cell.Seed, cell.Directory, metrics));
         }

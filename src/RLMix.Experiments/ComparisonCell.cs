@@ -9,22 +9,23 @@ namespace RLMix.Experiments;
 /// A cell's directory is reused (finished) or continued (checkpoint) only under an equal identity.
 /// </summary>
 /// <param name="Index">0-based position in the run order (seed-major: every entry gets its first seed before any gets its second).</param>
-public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed, string Directory, RunConfig Config, RunIdentity Identity)
+/// <param name="Methods">The catalogue the cell's method and its recorded identity are resolved against.</param>
+public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed, string Directory, RunConfig Config, RunIdentity Identity, MethodCatalog Methods)
 {
     /// <summary>The label used in messages, e.g. <c>rmix/seed0</c>.</summary>
     public string Label => $"{Entry.Name}/seed{Seed}";
 
-    /// <summary>Every cell of <paramref name="config"/> under <paramref name="outDir"/>, in run order.</summary>
+    /// <summary>Every cell of <paramref name="config"/> under <paramref name="outDir"/>, in run order, methods from <paramref name="methods"/>.</summary>
     /// <exception cref="Errors.UsageException">An entry name is not a safe directory name, or an entry's options are invalid.</exception>
-    public static IReadOnlyList<ComparisonCell> All(ExperimentConfig config, string outDir)
+    public static IReadOnlyList<ComparisonCell> All(ExperimentConfig config, string outDir, MethodCatalog methods)
     {
         config.CheckEntryNames("the comparison config");
         var cells = new List<ComparisonCell>();
         foreach (var seed in config.Seeds)
             foreach (var entry in config.Entries)
             {
-                var run = config.CellConfig(entry, seed);
-                cells.Add(new ComparisonCell(cells.Count, entry, seed, Path.Combine(outDir, entry.Name, $"seed{seed}"), run, RunIdentity.Of(run)));
+                var run = config.CellConfig(entry, seed, methods);
+                cells.Add(new ComparisonCell(cells.Count, entry, seed, Path.Combine(outDir, entry.Name, $"seed{seed}"), run, RunIdentity.Of(run, methods), methods));
             }
         return cells;
     }
@@ -37,7 +38,7 @@ public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed,
         bool finished = File.Exists(metricsPath);
         bool started = finished || File.Exists(Path.Combine(Directory, CheckpointFile.FileName)) || File.Exists(Path.Combine(Directory, CheckpointFile.PreviousFileName));
         if (!started) return new CellStatus(CellState.New);
-        var stored = RunIdentity.Read(Directory);
+        var stored = RunIdentity.Read(Directory, Methods);
         if (stored == null)
             return new CellStatus(CellState.Changed, Change: $"{Label}: its directory records no configuration (no {RunIdentity.FileName} or config.json)");
         if (Identity.FirstDifference(stored) is { } d)

@@ -12,11 +12,11 @@ public static class ComparisonPlots
     public static IReadOnlyList<string> Write(ComparisonResult r, string outDir)
     {
         var written = new List<string> { TestErrorCurves(r, outDir), FinalErrorBars(r, outDir) };
-        var rl = r.Config.Entries.Where(e => r.Cells.Any(c => c.Entry == e.Name && c.Metrics.History.Any(h => h.Extra?.ContainsKey("mean_reward") == true))).ToList();
+        var rl = r.Config.Entries.Where(e => r.Cells.Any(c => c.Entry == e.Name && c.Metrics.History.Any(h => h.Extra?.ContainsKey(Agents.RLMixEpochStats.MeanReward) == true))).ToList();
         if (rl.Count > 0)
         {
             var rewards = string.Join(", ", rl.Select(RewardName).Distinct());
-            written.Add(Series(r, rl, outDir, "rl-reward.png", "mean_reward", "RL-Mix: mean reward per episode (epoch)", $"mean reward ({rewards})"));
+            written.Add(Series(r, rl, outDir, "rl-reward.png", Agents.RLMixEpochStats.MeanReward, "RL-Mix: mean reward per episode (epoch)", $"mean reward ({rewards})"));
             written.Add(QDistribution(r, rl, outDir));
         }
         return written;
@@ -100,13 +100,13 @@ public static class ComparisonPlots
     {
         var plt = new Plot();
         // K (the number of q values) as recorded in the histories: keys q_0 .. q_{K-1}.
-        int k = Enumerable.Range(0, 1000).TakeWhile(i => r.Cells.Any(c => c.Metrics.History.Any(h => h.Extra?.ContainsKey($"q_{i}") == true))).Count();
+        int k = Enumerable.Range(0, 1000).TakeWhile(i => r.Cells.Any(c => c.Metrics.History.Any(h => h.Extra?.ContainsKey(Agents.RLMixEpochStats.QCount(i)) == true))).Count();
         var qs = Mixing.RMixOptions.TopK(Math.Max(k, 1));
         double width = 0.8 / entries.Count;
         for (int i = 0; i < entries.Count; i++)
         {
             var cells = r.Cells.Where(c => c.Entry == entries[i].Name).ToList();
-            double[] counts = qs.Select((_, j) => cells.Sum(c => c.Metrics.History.Sum(h => h.Extra?.GetValueOrDefault($"q_{j}") ?? 0))).ToArray();
+            double[] counts = qs.Select((_, j) => cells.Sum(c => c.Metrics.History.Sum(h => h.Extra?.GetValueOrDefault(Agents.RLMixEpochStats.QCount(j)) ?? 0))).ToArray();
             double total = Math.Max(counts.Sum(), 1);
             var bars = counts.Select((n, j) => new Bar
             {

@@ -52,7 +52,7 @@ public static class ComparisonReport
         AppendSeedDifferences(sb, r);
         sb.Append(FinalBestCalibration.Markdown(r));
         sb.AppendLine("Plots: `test-error.png` (test error per epoch), `final-error.png` (final error with error bars)" +
-            (r.Cells.Any(cell => cell.Metrics.History.Any(h => h.Extra?.ContainsKey("mean_reward") == true)) ? ", `rl-reward.png`, `rl-q.png` (RL-Mix reward per episode and chosen q);" : ";") + " each also as `.svg`.");
+            (r.Cells.Any(cell => cell.Metrics.History.Any(h => h.Extra?.ContainsKey(Agents.RLMixEpochStats.MeanReward) == true)) ? ", `rl-reward.png`, `rl-q.png` (RL-Mix reward per episode and chosen q);" : ";") + " each also as `.svg`.");
         return sb.ToString();
     }
 

@@ -45,25 +45,57 @@ public sealed record ExperimentConfig
     /// <summary>The compared entries.</summary>
     public ExperimentEntry[] Entries { get; init; } = [];
 
-    /// <summary>Loads and checks a comparison config.</summary>
-    public static ExperimentConfig Load(string path)
+    /// <summary>
+    /// Loads and checks a comparison config: every entry's cell configuration is bound and validated against
+    /// <paramref name="methods"/> (its method created, its policy's agent loaded) before anything is trained.
+    /// </summary>
+    /// <param name="overrides"><c>key.path=value</c> settings applied to the JSON before binding (<see cref="ConfigOverrides"/>).</param>
+    public static ExperimentConfig Load(string path, MethodCatalog methods, IReadOnlyList<string>? overrides = null)
     {
         if (!File.Exists(path)) throw new UsageException($"Comparison config '{path}' not found. See experiments/quickstart.json for an example.");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot read the comparison config '{Echo.Of(path)}': {e.Message}");
+        }
+        return Parse(ConfigOverrides.Apply(text, overrides ?? [], path), methods, overrides is { Count: > 0 } ? $"{path} with --set" : path);
+    }
+
+    /// <summary>Parses and checks comparison config JSON (see <see cref="Load"/>); <paramref name="source"/> names it in errors.</summary>
+    public static ExperimentConfig Parse(string json, MethodCatalog methods, string source)
+    {
+        string path = source;   // named so in messages
         ExperimentConfig c;
         try
         {
-            c = JsonSerializer.Deserialize<ExperimentConfig>(File.ReadAllText(path), ConfigFile.JsonOptions) ?? new();
+            c = JsonSerializer.Deserialize<ExperimentConfig>(json, ConfigFile.JsonOptions) ?? new();
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{path}: {ConfigFile.Describe(e)}");
+            string message = ConfigFile.Describe(e);
+            if (message.StartsWith("unknown key", StringComparison.Ordinal))
+            {
+                string key = e.Path?.TrimStart('$', '.') ?? "";
+                var allowed = ConfigFile.AllowedKeysAt(typeof(ExperimentConfig), e.Path) ?? [];
+                message += key.StartsWith("entries[", StringComparison.Ordinal)
+                    ? $" Allowed keys of an entry: {string.Join(", ", allowed)} (a method's options go under 'options')."
+                    : $" Allowed keys: {string.Join(", ", allowed)}."
+                      + (key.Contains('.') ? "" : $" Run settings shared by every cell go under 'base' (its keys: {string.Join(", ", ConfigFile.KnownKeys())}, and a section per method).");
+            }
+            throw new UsageException($"{path}: {message}");
         }
         if (c.Entries.Length == 0) throw new UsageException($"{path}: 'entries' is empty; list at least one method.");
         if (c.Seeds.Length == 0) throw new UsageException($"{path}: 'seeds' is empty.");
         c.CheckEntryNames(path);
         if (c.Baseline != null && c.Entries.All(e => e.Name != c.Baseline))
             throw new UsageException($"{path}: baseline '{c.Baseline}' is not an entry. Entries: {string.Join(", ", c.Entries.Select(e => e.Name))}.");
-        foreach (var e in c.Entries) c.CellConfig(e, c.Seeds[0]).Validate();
+        // Every entry is bound and its method created now: a bad second entry fails before the first cell trains.
+        foreach (var e in c.Entries)
+        {
+            try { c.CellConfig(e, c.Seeds[0], methods).Validate(methods); }
+            catch (UsageException x) { throw new UsageException($"{path}: entry '{e.Name}': {x.Message}", x); }
+        }
         return c;
     }
 
@@ -90,14 +122,14 @@ public sealed record ExperimentConfig
     /// <summary>The name of the baseline entry.</summary>
     public string BaselineName => Baseline ?? Entries[0].Name;
 
-    /// <summary>The run configuration of one cell.</summary>
-    public RunConfig CellConfig(ExperimentEntry entry, long seed)
+    /// <summary>The run configuration of one cell (method sections as written; <see cref="ConfigValidation.Validate"/> resolves them).</summary>
+    public RunConfig CellConfig(ExperimentEntry entry, long seed, MethodCatalog methods)
     {
         var root = Base?.DeepClone().AsObject() ?? new JsonObject();
         var options = entry.Options?.DeepClone().AsObject() ?? new JsonObject();
         if (entry.Policy != null) options["policy"] = entry.Policy;
         root[entry.Method] = options;
-        var c = ConfigFile.Parse(root.ToJsonString(), MethodRegistry.Names, $"base/options of entry '{entry.Name}'");
+        var c = ConfigFile.Parse(root.ToJsonString(), methods.Names, $"base/options of entry '{entry.Name}'");
         return c with { Method = entry.Method, Model = Model, Epochs = Epochs, Seed = seed, Data = c.Data with { Dataset = Dataset } };
     }
 }

@@ -11,8 +11,7 @@ public sealed class RLMixMethodTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("rlmix-rlm-").FullName;
 
-    public RLMixMethodTests() => RLMixMethod.Register();
-
+   
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     static RunConfig Config(string policy) => new()
@@ -39,11 +38,11 @@ public sealed class RLMixMethodTests : IDisposable
     [InlineData("random", 3)]
     public void InterruptedAndResumed_EqualsUninterrupted(string policy, int stopAfter)
     {
-        var straight = TrainingRun.Run(Config(policy), new RunOptions(Path.Combine(dir, "a")));
+        var straight = TrainingRun.Run(TestMethods.Catalog, Config(policy), new RunOptions(Path.Combine(dir, "a")));
         string b = Path.Combine(dir, "b");
         using (var cts = new CancellationTokenSource())
-            Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(Config(policy), new RunOptions(b), new StopAfter(stopAfter, cts), cts.Token));
-        var resumed = TrainingRun.Run(Config(policy), new RunOptions(b, Resume: true));
+            Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(TestMethods.Catalog, Config(policy), new RunOptions(b), new StopAfter(stopAfter, cts), cts.Token));
+        var resumed = TrainingRun.Run(TestMethods.Catalog, Config(policy), new RunOptions(b, Resume: true));
 
         Assert.Equal(straight.Top1Error, resumed.Top1Error);
         Assert.Equal(straight.History.Select(h => h.TrainLoss), resumed.History.Select(h => h.TrainLoss));
@@ -65,7 +64,7 @@ public sealed class RLMixMethodTests : IDisposable
     [Fact]
     public void EpochStats_CountEveryImagesQ_AndAFixedPolicyPicksOnlyItsQ()
     {
-        var m = TrainingRun.Run(Config("fixed:0.33"), new RunOptions(Path.Combine(dir, "f")));
+        var m = TrainingRun.Run(TestMethods.Catalog, Config("fixed:0.33"), new RunOptions(Path.Combine(dir, "f")));
         foreach (var h in m.History)
         {
             Assert.Equal(200, Enumerable.Range(0, 10).Sum(i => h.Extra![$"q_{i}"]));  // 4 batches x 50 images

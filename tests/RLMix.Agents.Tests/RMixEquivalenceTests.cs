@@ -15,8 +15,7 @@ public sealed class RMixEquivalenceTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("rlmix-equiv-").FullName;
 
-    public RMixEquivalenceTests() => RLMixMethod.Register();
-
+   
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     static RunConfig Config(string method, string rmixOptions)
@@ -36,8 +35,8 @@ public sealed class RMixEquivalenceTests : IDisposable
     [InlineData("""{ "alpha": 0.4, "patches": [4, 2, 8], "k": 5, "loss": "bce" }""")]     // every option, embedded as "rlmix": { "rmix": ... }
     public void RLMixWithTheRandomPolicy_IsRMix_BitForBit(string rmixOptions)
     {
-        var rmix = TrainingRun.Run(Config("rmix", rmixOptions), new RunOptions(Path.Combine(dir, "rmix")));
-        var rlmix = TrainingRun.Run(Config("rlmix", rmixOptions), new RunOptions(Path.Combine(dir, "rlmix")));
+        var rmix = TrainingRun.Run(TestMethods.Catalog, Config("rmix", rmixOptions), new RunOptions(Path.Combine(dir, "rmix")));
+        var rlmix = TrainingRun.Run(TestMethods.Catalog, Config("rlmix", rmixOptions), new RunOptions(Path.Combine(dir, "rlmix")));
 
         Assert.Equal(rmix.Top1Error, rlmix.Top1Error);
         Assert.Equal(rmix.Ece, rlmix.Ece);
@@ -52,8 +51,8 @@ public sealed class RMixEquivalenceTests : IDisposable
     public void RMix_IsNotVanilla()
     {
         // Guards the test above: the two runs are equal because they mix alike, not because neither mixes.
-        var rmix = TrainingRun.Run(Config("rmix", "{}"), new RunOptions(Path.Combine(dir, "rmix")));
-        var vanilla = TrainingRun.Run(Config("rmix", "{}") with { Method = "vanilla", Methods = MethodSettings.Defaults }, new RunOptions(Path.Combine(dir, "vanilla")));
+        var rmix = TrainingRun.Run(TestMethods.Catalog, Config("rmix", "{}"), new RunOptions(Path.Combine(dir, "rmix")));
+        var vanilla = TrainingRun.Run(TestMethods.Catalog, Config("rmix", "{}") with { Method = "vanilla", Methods = MethodSettings.Defaults }, new RunOptions(Path.Combine(dir, "vanilla")));
         Assert.NotEqual(vanilla.History.Select(h => h.TrainLoss), rmix.History.Select(h => h.TrainLoss));
     }
 

@@ -21,7 +21,7 @@ public sealed class ComparisonCellTests : IDisposable
 
     ComparisonCell FinishedCell(ExperimentConfig config, string metricsJson)
     {
-        var cell = ComparisonCell.All(config, dir).Single();
+        var cell = ComparisonCell.All(config, dir, TestMethods.Catalog).Single();
         Directory.CreateDirectory(cell.Directory);
         cell.Identity.Write(cell.Directory);
         File.WriteAllText(Path.Combine(cell.Directory, "metrics.json"), metricsJson);
@@ -33,7 +33,7 @@ public sealed class ComparisonCellTests : IDisposable
     {
         var cell = FinishedCell(Config(1), """{ "method": "vanilla", "dataset": "synth""");
 
-        var e = Assert.Throws<DataException>(() => Comparison.Run(Config(1), dir));
+        var e = Assert.Throws<DataException>(() => Comparison.Run(TestMethods.Catalog, Config(1), dir));
 
         Assert.Contains(Path.Combine(cell.Directory, "metrics.json"), e.Message);
         Assert.False(File.Exists(Path.Combine(dir, "results.md")));
@@ -44,12 +44,12 @@ public sealed class ComparisonCellTests : IDisposable
     {
         var cell = FinishedCell(Config(1), "{}");
 
-        var e = Assert.Throws<UsageException>(() => Comparison.Run(Config(2), dir));
+        var e = Assert.Throws<UsageException>(() => Comparison.Run(TestMethods.Catalog, Config(2), dir));
 
         Assert.Contains("vanilla/seed0: epochs: the cell has 1, the config now gives 2", e.Message);
         Assert.Contains("--rerun-changed", e.Message);
         Assert.Equal("{}", File.ReadAllText(Path.Combine(cell.Directory, "metrics.json")));
-        Assert.Equal(CellState.Changed, ComparisonCell.All(Config(2), dir).Single().Status().State);
+        Assert.Equal(CellState.Changed, ComparisonCell.All(Config(2), dir, TestMethods.Catalog).Single().Status().State);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class ComparisonCellTests : IDisposable
     [Fact]
     public void CellWithACheckpointButNoRecordedConfiguration_IsChanged_NotReused()
     {
-        var cell = ComparisonCell.All(Config(1), dir).Single();
+        var cell = ComparisonCell.All(Config(1), dir, TestMethods.Catalog).Single();
         Directory.CreateDirectory(cell.Directory);
         File.WriteAllText(Path.Combine(cell.Directory, CheckpointFile.FileName), "x");
 

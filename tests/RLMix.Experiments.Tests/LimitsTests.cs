@@ -13,7 +13,7 @@ public sealed class LimitsTests
         File.WriteAllText(path, """{ "seeds": [0], "seeds": [1, 2], "entries": [ { "name": "v", "method": "vanilla" } ] }""");
         try
         {
-            var e = Assert.Throws<UsageException>(() => RLMix.Experiments.ExperimentConfig.Load(path));
+            var e = Assert.Throws<UsageException>(() => RLMix.Experiments.ExperimentConfig.Load(path, TestMethods.Catalog));
             Assert.Contains("duplicate key 'seeds'", e.Message);
         }
         finally { File.Delete(path); }

@@ -8,9 +8,9 @@ namespace RLMix.Envs.Mixup;
 /// <summary>The real backend: a <see cref="Trainer"/>, <see cref="Saliency"/> and <see cref="RMix"/>.</summary>
 /// <param name="trainer">The trainer whose classifier the env trains.</param>
 /// <param name="loss">R-Mix's training loss (<see cref="RMixOptions.Loss"/>): null for the trainer's configured loss, soft-ce or bce.</param>
-public sealed class TrainerMixupBackend(Trainer trainer, string? loss = null) : IMixupBackend
+public sealed class TrainerMixupBackend(Trainer trainer, TrainingLoss? loss = null) : IMixupBackend
 {
-    readonly Func<Tensor, Tensor, Tensor>? lossFunction = loss is null ? null : SoftTargetLoss.ByName(loss);
+    readonly Func<Tensor, Tensor, Tensor>? lossFunction = loss is { } l ? SoftTargetLoss.Of(l) : null;
 
     /// <summary>The trainer whose classifier the env trains.</summary>
     public Trainer Trainer { get; } = trainer;

@@ -16,22 +16,22 @@ namespace RLMix.Cli.Commands;
 /// <summary><c>rlmix agent train|eval|check-env</c>: train a PPO agent in MixupEnv, evaluate policies in it, or check the env's API.</summary>
 internal static class AgentCommand
 {
-    public static Command Create()
+    public static Command Create(MethodCatalog methods)
     {
         var command = new Command("agent", "Train a PPO agent in MixupEnv (one episode = one epoch of classifier training), or evaluate policies.");
-        command.Add(CreateTrain());
-        command.Add(CreateEval());
+        command.Add(CreateTrain(methods));
+        command.Add(CreateEval(methods));
         command.Add(CreateCheckEnv());
         return command;
     }
 
     /// <summary>Options shared by both subcommands, on top of the data and model options of <c>rlmix train</c>.</summary>
-    sealed class EnvOptions
+    sealed class EnvOptions(MethodCatalog methods)
     {
-        public readonly RunConfigOptions Run = new();
+        public readonly RunConfigOptions Run = new(methods, chooseMethod: false);
         public readonly Option<int> Episodes = new("--episodes", "-n") { Description = "Episodes (epochs of classifier training).", DefaultValueFactory = _ => 3 };
         public readonly Option<int?> MaxBatches = new("--max-batches") { Description = "Cap an episode at N batches (quick runs)." };
-        public readonly Option<string?> Reward = new("--reward") { Description = "Built-in reward: grad-cosine (default), grad-cosine-image, negative-loss, true-class-confidence." };
+        public readonly Option<string?> Reward = new("--reward") { Description = $"Built-in reward: {string.Join(", ", RLMix.Envs.Rewards.RewardRegistry.BuiltInNames)} (default {RLMix.Envs.Rewards.RewardRegistry.DefaultName}); not with --reward-plugin." };
         public readonly Option<string?> RewardPlugin = new("--reward-plugin") { Description = "Assembly (.dll) with your IRewardFunction implementation." };
         public readonly Option<string?> RewardType = new("--reward-type") { Description = "Full type name of the reward when the plugin has several." };
         public readonly Option<string?> Preset = new("--preset") { Description = "per-image (default: per-image network, SB3 PPO defaults, epoch ends truncated) or paper (the official RL-Mix code's settings: its network, n_steps 1000, minibatch 250, lr schedule, epoch ends terminal)." };
@@ -44,8 +44,10 @@ internal static class AgentCommand
 
         public (RunConfig Config, RLMixOptions Rl, int Episodes, int? MaxBatches) Resolve(ParseResult p)
         {
-            var config = Run.Resolve(p).Validate();
+            var config = Run.Resolve(p).ValidateSettings();
             var rl = config.Methods.Get<RLMixOptions>("rlmix");
+            if (p.GetValue(Reward) is { } name && p.GetValue(RewardPlugin) is { } plugin)
+                throw new UsageException($"Both --reward '{Echo.Of(name)}' and --reward-plugin '{Echo.Of(plugin)}' were given; use one of them (--reward-type picks a type inside the plug-in).");
             rl = rl with
             {
                 Reward = p.GetValue(Reward) ?? rl.Reward,
@@ -61,9 +63,9 @@ internal static class AgentCommand
         }
     }
 
-    static Command CreateTrain()
+    static Command CreateTrain(MethodCatalog methods)
     {
-        var env = new EnvOptions();
+        var env = new EnvOptions(methods);
         var outDir = new Option<string>("--out", "-o") { Description = "Directory of the trained agent.", DefaultValueFactory = _ => Path.Combine("runs", "agent") };
         var network = new Option<string?>("--network") { Description = "Policy network: per-image (default; any batch size) or paper (the official extractor; fixed batch size)." };
         var nSteps = new Option<int?>("--n-steps") { Description = "PPO rollout length (default: the preset's, capped at a tenth of the run so that the agent is updated)." };
@@ -130,9 +132,9 @@ internal static class AgentCommand
         return command;
     }
 
-    static Command CreateEval()
+    static Command CreateEval(MethodCatalog methods)
     {
-        var env = new EnvOptions();
+        var env = new EnvOptions(methods);
         var policies = new Option<string[]>("--policy", "-p") { Description = "learned:DIR, random or fixed:Q; repeat to compare several under the same seed.", Required = true, AllowMultipleArgumentsPerToken = true };
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the results as JSON." };
         var command = new Command("eval", "Evaluate policies in MixupEnv: each policy gets a fresh classifier with the same seed, data and env draws; prints the mean reward per episode.");

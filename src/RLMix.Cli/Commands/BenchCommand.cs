@@ -11,9 +11,9 @@ namespace RLMix.Cli.Commands;
 /// <summary><c>rlmix bench</c>: per-step time of each method as a ratio to vanilla, parts, memory growth.</summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static Command Create(Training.MethodCatalog catalog)
     {
-        var methods = new Option<string[]>("--methods") { Description = "Methods to time (default: all).", AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = $"Methods to time (default: all of {string.Join(", ", catalog.Names)}).", AllowMultipleArgumentsPerToken = true };
         var model = new Option<string>("--model") { Description = "Model.", DefaultValueFactory = _ => "small-cnn" };
         var batch = new Option<int>("--batch-size", "-b") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var channels = new Option<int>("--channels") { Description = "Image channels (32x32 images).", DefaultValueFactory = _ => 3 };
@@ -22,26 +22,25 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the bench JSON here." };
         var config = new Option<string?>("--config") { Description = "A run config whose method sections (e.g. \"comixup\": { \"clean_lambda\": 0 }) set the timed methods' options." };
+        var set = RunConfigOptions.SetOption();
         var command = new Command("bench", "Time one full training step of each method in alternating rounds (ratios to vanilla within each round: median and bootstrap 95% interval), the parts of a step, the mixers, and memory growth.");
-        foreach (var o in new Option[] { methods, model, batch, channels, steps, memory, device, outFile, config }) command.Add(o);
+        foreach (var o in new Option[] { methods, model, batch, channels, steps, memory, device, outFile, config, set }) command.Add(o);
         command.SetAction(p => Cli.Run(p, ctx =>
         {
-            BuiltIns.RegisterAll();
             var options = new BenchOptions
             {
                 Methods = p.GetValue(methods) is { Length: > 0 } m ? m : null,
                 Model = p.GetValue(model)!, BatchSize = p.GetValue(batch), Image = [p.GetValue(channels), 32, 32],
                 Steps = p.GetValue(steps), MemorySteps = p.GetValue(memory), Device = p.GetValue(device)!,
-                MethodOptions = p.GetValue(config) is { } file ? ConfigFile.Load(file, Training.MethodRegistry.Names).Methods : null,
+                MethodOptions = p.GetValue(config) is { } file ? ConfigFile.Load(file, catalog.Names, p.GetValue(set)).Methods
+                    : p.GetValue(set) is { Length: > 0 } sets ? ConfigFile.Parse(ConfigOverrides.Apply("{}", sets, "--set"), catalog.Names, "--set").Methods
+                    : null,
             };
             DeviceName.Check(options.Device);   // the same exit 2 as train for a CUDA device this build or machine lacks
             if (options.Steps < 1 || options.BatchSize < 1 || options.MemorySteps < 0)
                 throw new Errors.UsageException("--steps and --batch-size must be at least 1, --memory-steps at least 0.");
-            if (options.Methods != null)
-                foreach (var name in options.Methods)
-                    if (!Training.MethodRegistry.Names.Contains(name))
-                        throw new Errors.UsageException($"Unknown method '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", Training.MethodRegistry.Names)}.");
-            var report = StepBenchmark.Run(options, line => ctx.Logger.LogInformation("{Line:l}", line));
+            // Every timed method and its options are checked by StepBenchmark before the first step.
+            var report = StepBenchmark.Run(catalog, options, line => ctx.Logger.LogInformation("{Line:l}", line));
 
             var table = new Table().AddColumns("method", "median ms/step", "ratio to vanilla", "95% CI", "quartiles (per round)");
             foreach (var t in report.Methods)

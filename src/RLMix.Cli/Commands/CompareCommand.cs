@@ -9,19 +9,20 @@ namespace RLMix.Cli.Commands;
 /// <summary><c>rlmix compare</c>: runs entries x seeds and writes results.md, results.csv, results.json and plots.</summary>
 internal static class CompareCommand
 {
-    public static Command Create()
+    public static Command Create(MethodCatalog methods)
     {
         var config = new Option<string>("--config", "-c") { Description = "Comparison config (see experiments/quickstart.json).", Required = true };
         var outDir = new Option<string?>("--out", "-o") { Description = "Output directory (default runs/compare-NAME)." };
         var rerunChanged = new Option<bool>("--rerun-changed") { Description = "Redo the cells that were run with other settings than the config now gives (their directories are replaced); without it such cells are an error." };
+        var set = RunConfigOptions.SetOption();
         var command = new Command("compare", "Train every entry of a comparison config with every seed (cells finished under the same settings are reused, interrupted ones resume), then write results.md/csv/json and PNG plots.");
         command.Add(config);
         command.Add(outDir);
         command.Add(rerunChanged);
+        command.Add(set);
         command.SetAction(p => Cli.Run(p, ctx =>
         {
-            BuiltIns.RegisterAll();
-            var experiment = ExperimentConfig.Load(p.GetValue(config)!);
+            var experiment = ExperimentConfig.Load(p.GetValue(config)!, methods, p.GetValue(set));
             string dir = p.GetValue(outDir) ?? Path.Combine("runs", "compare-" + experiment.Name);
             IO.OutputDirectory.Check(dir);
             int cells = experiment.Entries.Length * experiment.Seeds.Length;
@@ -30,7 +31,7 @@ internal static class CompareCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int ran = 0;
             bool logOpen = false;
-            var result = ProgressObserver.Run(ctx.Logger, observer => Comparison.Run(experiment, dir, (i, total, entry, seed, skipped) =>
+            var result = ProgressObserver.Run(ctx.Logger, observer => Comparison.Run(methods, experiment, dir, (i, total, entry, seed, skipped) =>
             {
                 // The log opens once the comparison holds its directory: a refused comparison writes nothing.
                 if (!logOpen) ctx.OpenLogFile(Path.Combine(dir, "log.txt"));

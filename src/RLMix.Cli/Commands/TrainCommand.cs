@@ -9,9 +9,9 @@ namespace RLMix.Cli.Commands;
 /// <summary><c>rlmix train</c>: trains a classifier with one method and writes metrics.json.</summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(MethodCatalog methods)
     {
-        var run = new RunConfigOptions();
+        var run = new RunConfigOptions(methods);
         var outDir = new Option<string?>("--out", "-o") { Description = "Run directory (default runs/METHOD-DATASET-seedS)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run directory's checkpoint." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace another run's results in the run directory." };
@@ -32,13 +32,13 @@ internal static class TrainCommand
         command.SetAction(p => Cli.Run(p, ctx =>
         {
             var config = run.Resolve(p);
-            config = config with { OnNonFinite = p.GetValue(onNonFinite) ?? config.OnNonFinite };
+            if (p.GetValue(onNonFinite) is { } policy) config = config with { OnNonFinite = KebabEnum.Parse<NonFinitePolicy>(policy, "--on-nonfinite") };
             if (p.GetValue(agent) is { } agentDir)
             {
                 if (config.Method != "rlmix") throw new Errors.UsageException($"--agent goes with --method rlmix (the method is {config.Method}).");
                 config = config with { Methods = config.Methods.With("rlmix", "policy", $"learned:{agentDir}") };
             }
-            config = config.Validate();
+            config = config.Validate(methods);
             string dir = p.GetValue(outDir) ?? Path.Combine("runs", $"{config.Method}-{config.Data.Dataset}-seed{config.Seed}");
             IO.OutputDirectory.Check(dir);
             if (p.GetValue(saveExamples) < 0) throw new Errors.UsageException("--save-examples must be 0 or more.");
@@ -49,7 +49,7 @@ internal static class TrainCommand
             ctx.Logger.LogInformation("rlmix train: method {Method}, dataset {Dataset}, model {Model}, {Epochs} epochs, seed {Seed}, device {Device} -> {Dir:l}",
                 config.Method, config.Data.Dataset, config.Model, config.Epochs, config.Seed, config.Device, dir);
             var metrics = ProgressObserver.Run(ctx.Logger, observer =>
-                TrainingRun.Run(config, options, new LogFileOpener(observer, () => ctx.OpenLogFile(Path.Combine(dir, "log.txt"))), ctx.Cancel));
+                TrainingRun.Run(methods, config, options, new LogFileOpener(observer, () => ctx.OpenLogFile(Path.Combine(dir, "log.txt"))), ctx.Cancel));
             ctx.Logger.LogInformation("Done: top-1 error {Top1:F2}% (final epoch; best {Best:F2}% at epoch {BestEpoch}), ECE {Ece:F2}% ({Bins} bins), confidence - accuracy {Signed:+0.00;-0.00}%, FGSM error {Fgsm:F2}%, {Seconds:F1} s/epoch. Results in {Dir:l}/metrics.json",
                 metrics.Top1Error, metrics.BestTop1Error, metrics.BestEpoch, metrics.Ece, metrics.EceBins, metrics.ConfidenceMinusAccuracy, metrics.FgsmError, metrics.SecondsPerEpoch, dir);
             return 0;

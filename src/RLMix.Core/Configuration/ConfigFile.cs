@@ -25,12 +25,15 @@ public static class ConfigFile
         AllowDuplicateProperties = false,
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // Enums as snake_case names ("threshold": "hard"), as the docs write them.
-        Converters = { new MethodSettingsConverter(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        // Enums as kebab-case names ("loss": "soft-ce", "threshold": "hard"), as the docs write them.
+        Converters = { new MethodSettingsConverter(), new KebabEnum.Converter() },
     };
 
-    /// <summary>Loads a config file; <paramref name="methodNames"/> are the top-level keys treated as method sections.</summary>
-    public static RunConfig Load(string path, IEnumerable<string> methodNames)
+    /// <summary>
+    /// Loads a config file; <paramref name="methodNames"/> are the top-level keys treated as method sections;
+    /// <paramref name="overrides"/> (<c>key.path=value</c>, <see cref="ConfigOverrides"/>) are applied before binding.
+    /// </summary>
+    public static RunConfig Load(string path, IEnumerable<string> methodNames, IReadOnlyList<string>? overrides = null)
     {
         string text;
         try { text = File.ReadAllText(path); }
@@ -38,7 +41,7 @@ public static class ConfigFile
         {
             throw new UsageException($"Cannot read the config file '{Echo.Of(path)}': {e.Message}");
         }
-        return Parse(text, methodNames, path);
+        return Parse(ConfigOverrides.Apply(text, overrides ?? [], path), methodNames, overrides is { Count: > 0 } ? $"{path} with --set" : path);
     }
 
     /// <summary>Parses config JSON text; <paramref name="source"/> names it in error messages.</summary>
@@ -72,7 +75,10 @@ public static class ConfigFile
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{source}: {Describe(e)} Known top-level keys: {string.Join(", ", KnownKeys())}, and a section per method ({string.Join(", ", names.Order())}).");
+            string allowed = (e.Path ?? "$").Count(ch => ch == '.') > 1 && AllowedKeysAt(typeof(RunConfig), e.Path) is { } inner
+                ? $"Allowed keys there: {string.Join(", ", inner)}."
+                : $"Known top-level keys: {string.Join(", ", KnownKeys())}, and a section per method ({string.Join(", ", names.Order())}).";
+            throw new UsageException($"{source}: {Describe(e)} {allowed}");
         }
         foreach (var (k, v) in config.Methods.Sections)
             if (!sections.TryAdd(k, v)) throw new UsageException($"{source}: options of '{k}' are given twice (top level and under 'methods').");
@@ -102,8 +108,36 @@ public static class ConfigFile
 
     static string FirstSentence(string s) => s.Split(". Path:")[0].TrimEnd('.');
 
-    static IEnumerable<string> KnownKeys() =>
-        typeof(RunConfig).GetProperties().Where(p => p.Name != nameof(RunConfig.Methods)).Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+    /// <summary>The top-level keys of a run config, besides the method sections.</summary>
+    public static IEnumerable<string> KnownKeys() => KeysOf(typeof(RunConfig)).Where(k => k != "methods");
+
+    /// <summary>
+    /// The keys allowed in the object that holds the key at <paramref name="path"/> (a System.Text.Json path such as
+    /// <c>$.data.datset</c> or <c>$.entries[1].nmae</c>), walking <paramref name="root"/>'s properties; null when the
+    /// path leaves the typed part (e.g. inside a method section kept as raw JSON).
+    /// </summary>
+    public static IReadOnlyList<string>? AllowedKeysAt(Type root, string? path)
+    {
+        var segments = System.Text.RegularExpressions.Regex.Replace((path ?? "").TrimStart('$'), @"\[\d+\]", "").Split('.', StringSplitOptions.RemoveEmptyEntries);
+        var type = root;
+        foreach (var segment in segments.SkipLast(1))
+        {
+            var property = type.GetProperties().FirstOrDefault(p => KeyOf(p) == segment);
+            if (property is null) return null;
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type.IsArray) type = type.GetElementType()!;
+            if (!type.IsClass || type == typeof(string) || type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true) return null;
+        }
+        return KeysOf(type).ToArray();
+    }
+
+    static string KeyOf(System.Reflection.PropertyInfo p) =>
+        (p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false).FirstOrDefault() as JsonPropertyNameAttribute)?.Name
+        ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name);
+
+    /// <summary>The JSON keys of an options type: snake_case property names, or their <see cref="JsonPropertyNameAttribute"/>.</summary>
+    public static IEnumerable<string> KeysOf(Type type) =>
+        type.GetProperties().Where(p => p.CanWrite && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0).Select(p => KeyOf(p));
 
     /// <summary>Method sections are written under "methods" (also accepted on input, besides top-level sections).</summary>
     sealed class MethodSettingsConverter : JsonConverter<MethodSettings>

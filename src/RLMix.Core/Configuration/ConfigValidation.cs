@@ -8,16 +8,24 @@ namespace RLMix.Configuration;
 /// <summary>Checks a <see cref="RunConfig"/> at the boundary, with messages that name the option and the allowed values.</summary>
 public static class ConfigValidation
 {
-    /// <summary>Throws <see cref="UsageException"/> for the first invalid setting.</summary>
-    public static RunConfig Validate(this RunConfig c)
+    /// <summary>
+    /// Throws <see cref="UsageException"/> for the first invalid setting, including every method section (each bound
+    /// and its method created by <paramref name="methods"/>: see <see cref="MethodCatalog.Check"/>). Returns the
+    /// config with every method section resolved (defaults filled in), as a run records it.
+    /// </summary>
+    public static RunConfig Validate(this RunConfig c, MethodCatalog methods)
     {
-        OneOf("method", c.Method, MethodRegistry.Names);
+        OneOf("method", c.Method, methods.Names);
+        c = c.ValidateSettings();
+        return c with { Methods = methods.Check(c.Method, c.Methods) };
+    }
+
+    /// <summary>Like <see cref="Validate"/> for every setting but the method and its sections (used where the method is fixed, as in <c>rlmix agent</c>).</summary>
+    public static RunConfig ValidateSettings(this RunConfig c)
+    {
         OneOf("model", c.Model, ModelFactory.Names);
         OneOf("dataset", c.Data.Dataset, DatasetCatalog.Names);
         DeviceName.Check(c.Device);
-        OneOf("on-nonfinite", c.OnNonFinite, ["stop", "skip"]);
-        OneOf("trainer.schedule", c.Trainer.Schedule, ["onecycle", "multistep"]);
-        OneOf("trainer.loss", c.Trainer.Loss, ["soft-ce", "bce"]);
         Positive("epochs", c.Epochs);
         Positive("batch-size", c.Data.BatchSize);
         Limits.InRange("batch-size", c.Data.BatchSize, 1, Limits.MaxBatchSize);

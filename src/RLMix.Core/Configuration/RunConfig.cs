@@ -9,7 +9,7 @@ namespace RLMix.Configuration;
 /// </summary>
 public sealed record RunConfig
 {
-    /// <summary>Training method (see <see cref="MethodRegistry.Names"/>). The default value is vanilla.</summary>
+    /// <summary>Training method (see <see cref="MethodCatalog.Names"/>). The default value is vanilla.</summary>
     public string Method { get; init; } = "vanilla";
 
     /// <summary>Model name: small-cnn or preact-resnet18. The default value is small-cnn.</summary>
@@ -37,5 +37,5 @@ public sealed record RunConfig
     public MethodSettings Methods { get; init; } = MethodSettings.Defaults;
 
     /// <summary>Stop with an error (stop) or skip the batch and count it (skip) when a loss is not finite. The default value is stop.</summary>
-    public string OnNonFinite { get; init; } = "stop";
+    public NonFinitePolicy OnNonFinite { get; init; } = NonFinitePolicy.Stop;
 }

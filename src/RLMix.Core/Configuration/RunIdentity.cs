@@ -53,15 +53,15 @@ public sealed class RunIdentity
     /// <summary>SHA-256 of <see cref="Canonical"/>, lower-case hex.</summary>
     public string Hash { get; }
 
-    /// <summary>The identity of the run <paramref name="config"/> describes.</summary>
+    /// <summary>The identity of the run <paramref name="config"/> describes, its method's options resolved by <paramref name="methods"/>.</summary>
     /// <exception cref="UsageException">The method's options section does not bind to its options (names the key).</exception>
-    public static RunIdentity Of(RunConfig config)
+    public static RunIdentity Of(RunConfig config, MethodCatalog methods)
     {
         var all = JsonSerializer.SerializeToNode(config, ConfigFile.JsonOptions)!.AsObject();
         var settings = new JsonObject
         {
             ["method"] = config.Method,
-            [config.Method] = MethodRegistry.ResolvedOptions(config.Method, config.Methods) ?? new JsonObject(),
+            [config.Method] = methods.ResolvedOptions(config.Method, config.Methods) ?? new JsonObject(),
             ["seed"] = config.Seed,
         };
         foreach (var (key, value) in all.ToArray())
@@ -91,7 +91,7 @@ public sealed class RunIdentity
     /// The identity recorded in run directory <paramref name="directory"/>: its <see cref="FileName"/>, or, for runs
     /// written before identities were recorded, the one its config.json resolves to; null when it has neither.
     /// </summary>
-    public static RunIdentity? Read(string directory)
+    public static RunIdentity? Read(string directory, MethodCatalog methods)
     {
         var path = Path.Combine(directory, FileName);
         if (File.Exists(path)) return Parse(File.ReadAllText(path), path);
@@ -99,7 +99,7 @@ public sealed class RunIdentity
         if (!File.Exists(legacy)) return null;
         try
         {
-            return Of(ConfigFile.Parse(File.ReadAllText(legacy), MethodRegistry.Names, legacy));
+            return Of(ConfigFile.Parse(File.ReadAllText(legacy), methods.Names, legacy), methods);
         }
         catch (UsageException e)
         {

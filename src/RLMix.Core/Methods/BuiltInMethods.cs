@@ -4,24 +4,23 @@ using RLMix.Training;
 
 namespace RLMix.Methods;
 
-/// <summary>Registers RLMix's built-in training methods in <see cref="MethodRegistry"/>.</summary>
+/// <summary>RLMix.Core's training methods as a <see cref="MethodCatalog"/>.</summary>
 public static class BuiltInMethods
 {
     /// <summary>
-    /// Registers vanilla, mixup, cutmix, rmix, lamix and comixup, each built from its section of the run's
-    /// <see cref="MethodSettings"/> (absent section: the method's paper defaults). Idempotent.
+    /// vanilla, mixup, cutmix, rmix, comixup and lamix, each built from its section of the run's
+    /// <see cref="MethodSettings"/> (absent section: the method's paper defaults). RL-Mix lives in RLMix.Agents,
+    /// which adds itself to this catalogue.
     /// </summary>
-    public static void RegisterAll()
-    {
-        MethodRegistry.Register<VanillaOptions>("vanilla", _ => new VanillaMethod());
-        MethodRegistry.Register<MixupOptions>("mixup", o => new MixerMethod(new InputMixup(o)));
-        MethodRegistry.Register<CutMixOptions>("cutmix", o => new MixerMethod(new CutMix(o)));
-        MethodRegistry.Register<RMixOptions>("rmix", o => new MixerMethod(new RMixMixer(o), o.Loss));
-        MethodRegistry.Register<LaMixOptions>("lamix", o => new LaMixMethod(o));
-        MethodRegistry.Register<CoMixupOptions>("comixup", o =>
+    public static MethodCatalog Catalog() => MethodCatalog.Empty
+        .With<VanillaOptions>("vanilla", _ => new VanillaMethod())
+        .With<MixupOptions>("mixup", o => new MixerMethod(new InputMixup(o)))
+        .With<CutMixOptions>("cutmix", o => new MixerMethod(new CutMix(o)))
+        .With<RMixOptions>("rmix", o => new MixerMethod(new RMixMixer(o), o.Loss))
+        .With<LaMixOptions>("lamix", o => new LaMixMethod(o))
+        .With<CoMixupOptions>("comixup", o =>
         {
             o.Validate();
             return new CoMixupMethod(o);
         });
-    }
 }

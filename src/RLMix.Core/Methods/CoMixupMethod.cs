@@ -16,7 +16,7 @@ namespace RLMix.Methods;
 public sealed class CoMixupMethod(CoMixupOptions options) : ITrainingMethod
 {
     readonly CoMixupMixer mixer = new(options);
-    readonly Func<Tensor, Tensor, Tensor> loss = SoftTargetLoss.ByName(options.Loss);
+    readonly Func<Tensor, Tensor, Tensor> loss = SoftTargetLoss.Of(options.Loss);
 
     /// <inheritdoc />
     public string Name => "comixup";

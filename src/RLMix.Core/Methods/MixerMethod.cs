@@ -17,10 +17,10 @@ public sealed class MixerMethod : ITrainingMethod
     /// <summary>Creates the method.</summary>
     /// <param name="mixer">The mixer applied to every batch.</param>
     /// <param name="loss">null for the trainer's configured loss, else soft-ce or bce computed here.</param>
-    public MixerMethod(IMixer mixer, string? loss = null)
+    public MixerMethod(IMixer mixer, TrainingLoss? loss = null)
     {
         Mixer = mixer;
-        this.loss = loss is null ? null : SoftTargetLoss.ByName(loss);
+        this.loss = loss is { } l ? SoftTargetLoss.Of(l) : null;
     }
 
     /// <summary>The mixer.</summary>

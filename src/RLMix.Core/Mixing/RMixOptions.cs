@@ -19,7 +19,7 @@ public sealed record RMixOptions
     public int K { get; init; } = 10;
 
     /// <summary>Training loss: null (the trainer's configured loss, soft-target cross-entropy by default), soft-ce, or bce (binary cross-entropy on softmax outputs, the paper's eq. 1). The default value is null.</summary>
-    public string? Loss { get; init; }
+    public Training.TrainingLoss? Loss { get; init; }
 
     /// <summary>The K top-k values linspace(0, 0.99, K) as float32 (<see cref="TopK"/>).</summary>
     public float[] TopKValues() => TopK(K);
@@ -39,7 +39,5 @@ public sealed record RMixOptions
             throw new UsageException($"{section}.patches must be a non-empty list of positive patch counts per side, e.g. [2, 4].");
         if (K < 1)
             throw new UsageException($"{section}.k must be >= 1; got {K}.");
-        if (Loss is not null and not "soft-ce" and not "bce")
-            throw new UsageException($"{section}.loss must be soft-ce or bce (or absent for the trainer's loss); got '{Echo.Of(Loss)}'.");
     }
 }

@@ -6,7 +6,7 @@ namespace RLMix.Training;
 
 /// <summary>
 /// A training method (vanilla, a mixer, LaMix, RL-Mix): how one batch becomes one training step.
-/// Registered by name in <see cref="MethodRegistry"/>.
+/// Registered by name in <see cref="MethodCatalog"/>.
 /// </summary>
 public interface ITrainingMethod : IDisposable
 {

@@ -13,6 +13,10 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
     /// <summary>No method options: every method uses its defaults.</summary>
     public static MethodSettings Defaults { get; } = new(new Dictionary<string, JsonElement>());
 
+    /// <summary>A copy whose section <paramref name="method"/> is <paramref name="section"/>.</summary>
+    public MethodSettings With(string method, System.Text.Json.Nodes.JsonObject section) =>
+        new(new Dictionary<string, JsonElement>(Sections, StringComparer.Ordinal) { [method] = JsonSerializer.SerializeToElement(section) });
+
     /// <summary>A copy with <paramref name="key"/> of the section <paramref name="method"/> set to <paramref name="value"/>.</summary>
     public MethodSettings With(string method, string key, System.Text.Json.Nodes.JsonNode value)
     {
@@ -20,7 +24,7 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
             ? System.Text.Json.Nodes.JsonNode.Parse(existing.GetRawText())!.AsObject()
             : new System.Text.Json.Nodes.JsonObject();
         section[key] = value;
-        return new MethodSettings(new Dictionary<string, JsonElement>(Sections) { [method] = JsonSerializer.SerializeToElement(section) });
+        return With(method, section);
     }
 
     /// <summary>
@@ -37,9 +41,7 @@ public sealed record MethodSettings(IReadOnlyDictionary<string, JsonElement> Sec
         }
         catch (JsonException e)
         {
-            var keys = typeof(T).GetProperties().Select(p =>
-                (p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonPropertyNameAttribute), false).FirstOrDefault() as System.Text.Json.Serialization.JsonPropertyNameAttribute)?.Name
-                ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name));
+            var keys = ConfigFile.AllowedKeysAt(typeof(T), e.Path) ?? ConfigFile.KeysOf(typeof(T)).ToArray();
             throw new UsageException($"Options of method '{method}': {ConfigFile.Describe(e)} Allowed keys: {string.Join(", ", keys)}.");
         }
     }

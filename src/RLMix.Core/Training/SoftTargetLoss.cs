@@ -26,13 +26,12 @@ public static class SoftTargetLoss
         return nn.functional.binary_cross_entropy(p, targets).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The loss named <paramref name="name"/> (<c>soft-ce</c> or <c>bce</c>).</summary>
-    /// <exception cref="Errors.UsageException">Unknown name; the message lists the allowed values.</exception>
-    public static Func<Tensor, Tensor, Tensor> ByName(string name) => name switch
+    /// <summary>The loss function of <paramref name="loss"/>.</summary>
+    public static Func<Tensor, Tensor, Tensor> Of(TrainingLoss loss) => loss switch
     {
-        "soft-ce" => CrossEntropy,
-        "bce" => BinaryCrossEntropy,
-        _ => throw new Errors.UsageException($"Unknown loss '{Errors.Echo.Of(name)}'. Allowed values: {string.Join(", ", TrainerOptions.Losses)}."),
+        TrainingLoss.SoftCe => CrossEntropy,
+        TrainingLoss.Bce => BinaryCrossEntropy,
+        _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, null),
     };
 
     static void CheckShapes(Tensor logits, Tensor targets)

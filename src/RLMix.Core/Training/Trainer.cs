@@ -1,3 +1,4 @@
+using RLMix.Configuration;
 using RLMix.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -48,8 +49,8 @@ public sealed class Trainer : IDisposable
         this.stepsPerEpoch = stepsPerEpoch;
         this.epochs = epochs;
         TotalSteps = (long)stepsPerEpoch * epochs;
-        loss = SoftTargetLoss.ByName(options.Loss);
-        schedule = options.Schedule == "onecycle"
+        loss = SoftTargetLoss.Of(options.Loss);
+        schedule = options.Schedule == LrSchedule.Onecycle
             ? new OneCycleSchedule(options.MaxLr, TotalSteps, options.PctStart, options.DivFactor, options.FinalDivFactor,
                 options.CycleMomentum, options.BaseMomentum, options.MaxMomentum)
             : new MultiStepSchedule(options.MaxLr, options.Milestones, options.Gamma, stepsPerEpoch);
@@ -185,7 +186,7 @@ public sealed class Trainer : IDisposable
     {
         writer.Write(FormatTag);
         writer.Write(FormatVersion);
-        writer.Write(Options.Schedule);
+        writer.Write(KebabEnum.Name(Options.Schedule));
         writer.Write(stepsPerEpoch);
         writer.Write(epochs);
         writer.Write(parameters.Length);
@@ -213,9 +214,9 @@ public sealed class Trainer : IDisposable
             var savedStepsPerEpoch = reader.ReadInt32();
             var savedEpochs = reader.ReadInt32();
             var savedParameters = reader.ReadInt32();
-            if (savedSchedule != Options.Schedule || savedStepsPerEpoch != stepsPerEpoch || savedEpochs != epochs)
+            if (savedSchedule != KebabEnum.Name(Options.Schedule) || savedStepsPerEpoch != stepsPerEpoch || savedEpochs != epochs)
                 throw Mismatch($"it was made for schedule {Truncate(savedSchedule)} over {savedEpochs} epochs x {savedStepsPerEpoch} steps, " +
-                    $"this run has {Options.Schedule} over {epochs} x {stepsPerEpoch}; resume with the same epochs, batch size and data size");
+                    $"this run has {KebabEnum.Name(Options.Schedule)} over {epochs} x {stepsPerEpoch}; resume with the same epochs, batch size and data size");
             if (savedParameters != parameters.Length)
                 throw Mismatch($"it has {savedParameters} parameter tensors, this model and method have {parameters.Length}; resume with the same model and method");
             var step = reader.ReadInt64();

@@ -4,7 +4,7 @@ namespace RLMix.Training;
 public sealed record TrainerOptions
 {
     /// <summary>onecycle or multistep. The default value is onecycle.</summary>
-    public string Schedule { get; init; } = "onecycle";
+    public LrSchedule Schedule { get; init; } = LrSchedule.Onecycle;
 
     /// <summary>Peak (OneCycle) or initial (MultiStep) learning rate. The default value is 0.3.</summary>
     public double MaxLr { get; init; } = 0.3;
@@ -34,7 +34,7 @@ public sealed record TrainerOptions
     public double WeightDecay { get; init; } = 1e-4;
 
     /// <summary>soft-ce (soft-target cross-entropy) or bce (binary cross-entropy on softmax outputs). The default value is soft-ce.</summary>
-    public string Loss { get; init; } = "soft-ce";
+    public TrainingLoss Loss { get; init; } = TrainingLoss.SoftCe;
 
     /// <summary>
     /// OneCycle: cycle the momentum inversely to the LR between <see cref="MaxMomentum"/> and
@@ -49,19 +49,9 @@ public sealed record TrainerOptions
     /// <summary>OneCycle: momentum at the start and end of the cycle. The default value is 0.95.</summary>
     public double MaxMomentum { get; init; } = 0.95;
 
-    /// <summary>The accepted values of <see cref="Schedule"/>.</summary>
-    public static IReadOnlyList<string> Schedules { get; } = ["onecycle", "multistep"];
-
-    /// <summary>The accepted values of <see cref="Loss"/>.</summary>
-    public static IReadOnlyList<string> Losses { get; } = ["soft-ce", "bce"];
-
     /// <summary>Throws <see cref="Errors.UsageException"/> naming the first invalid value and its allowed range.</summary>
     public void Validate()
     {
-        if (!Schedules.Contains(Schedule))
-            throw new Errors.UsageException($"Unknown schedule '{Errors.Echo.Of(Schedule)}'. Allowed values: {string.Join(", ", Schedules)}.");
-        if (!Losses.Contains(Loss))
-            throw new Errors.UsageException($"Unknown loss '{Errors.Echo.Of(Loss)}'. Allowed values: {string.Join(", ", Losses)}.");
         Require(MaxLr > 0 && double.IsFinite(MaxLr), "max_lr", MaxLr, "a positive number");
         Require(DivFactor > 0 && double.IsFinite(DivFactor), "div_factor", DivFactor, "a positive number");
         Require(FinalDivFactor > 0 && double.IsFinite(FinalDivFactor), "final_div_factor", FinalDivFactor, "a positive number");

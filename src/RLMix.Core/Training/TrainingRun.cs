@@ -22,16 +22,16 @@ namespace RLMix.Training;
 /// </summary>
 public static class TrainingRun
 {
-    /// <summary>Runs (or resumes) the training described by <paramref name="config"/>.</summary>
+    /// <summary>Runs (or resumes) the training described by <paramref name="config"/>, its method taken from <paramref name="methods"/>.</summary>
     /// <exception cref="UsageException">Invalid config, or the directory holds another run.</exception>
     /// <exception cref="DataException">The data set is missing or corrupt.</exception>
     /// <exception cref="RunInterruptedException"><paramref name="cancel"/> fired; a checkpoint was written.</exception>
-    public static RunMetrics Run(RunConfig config, RunOptions run, ITrainingObserver? observer = null, CancellationToken cancel = default)
+    public static RunMetrics Run(MethodCatalog methods, RunConfig config, RunOptions run, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         observer ??= new NullObserver();
-        config.Validate();
+        config = config.Validate(methods);   // config.json records every method section resolved, so the run can be repeated from it
         OutputDirectory.Check(run.OutDir);
-        var identity = RunIdentity.Of(config);
+        var identity = RunIdentity.Of(config, methods);
         var device = torch.device(config.Device);
 
         // Everything that can fail on bad input happens before the run directory is touched.
@@ -41,7 +41,7 @@ public static class TrainingRun
         var evaluator = new Evaluator(trainLoader.Normalization.Mean, trainLoader.Normalization.Std, eceBins: config.Eval.EceBins);
         using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"));
         model.to(device);
-        using var method = MethodRegistry.Create(config.Method, config.Methods);
+        using var method = methods.Create(config.Method, config.Methods);
         method.Attach(model, Seeds.Derive(config.Seed, "method-init"));
         using var directoryLock = PrepareDirectory(run, observer);
 
@@ -50,7 +50,7 @@ public static class TrainingRun
         using var generator = new Generator((ulong)Seeds.Derive(config.Seed, "method"));
         var state = new RunState(identity);
         var loaded = run.Resume ? CheckpointFile.TryLoadLatest(run.OutDir) : null;
-        if (run.Resume) CheckSameRun(run.OutDir, identity, loaded);
+        if (run.Resume) CheckSameRun(run.OutDir, identity, loaded, methods);
         if (loaded != null)
         {
             if (loaded.UsedPrevious) observer.Info($"{loaded.Problem} Falling back to the previous checkpoint {loaded.Path}.");
@@ -90,7 +90,7 @@ public static class TrainingRun
                     double loss = method.TrainStep(trainer, batch, step).item<float>();
                     if (!double.IsFinite(loss))
                     {
-                        if (config.OnNonFinite == "stop")
+                        if (config.OnNonFinite == NonFinitePolicy.Stop)
                             throw new NonFiniteException($"The training loss is {loss} at epoch {state.Epoch}, batch {state.Batch} (method {config.Method}). The last good checkpoint is in {run.OutDir}. Lower trainer.max_lr, or pass --on-nonfinite skip to skip such batches.");
                         state.SkippedBatches++;
                         observer.Info($"Skipped batch {state.Batch} of epoch {state.Epoch}: non-finite loss {loss}.");
@@ -205,7 +205,7 @@ public static class TrainingRun
     /// Refuses to continue a run (from its checkpoint, or a finished one) whose recorded identity differs from
     /// <paramref name="identity"/>: the result would mix two configurations under one label.
     /// </summary>
-    static void CheckSameRun(string dir, RunIdentity identity, CheckpointLoad? loaded)
+    static void CheckSameRun(string dir, RunIdentity identity, CheckpointLoad? loaded, MethodCatalog methods)
     {
         bool finished = File.Exists(Path.Combine(dir, "metrics.json"));
         if (loaded == null && !finished) return; // nothing to continue: the run starts afresh
@@ -218,7 +218,7 @@ public static class TrainingRun
         }
         else
         {
-            stored = RunIdentity.Read(dir);
+            stored = RunIdentity.Read(dir, methods);
             holder = loaded != null ? "checkpoint has" : "finished run has";
         }
         if (stored == null)

@@ -25,20 +25,24 @@ public static class StepBenchmark
     // RL-Mix's cost is stated against R-Mix's (its target is at most 1.15x R-Mix).
     static readonly (string Method, string To)[] PairsOfInterest = [("rlmix", "rmix")];
 
-    /// <summary>Runs the benchmark; <paramref name="progress"/> receives a line per phase.</summary>
-    public static BenchReport Run(BenchOptions o, Action<string>? progress = null)
+    /// <summary>
+    /// Runs the benchmark of <paramref name="methods"/>' methods; <paramref name="progress"/> receives a line per phase.
+    /// Every timed method and its options are checked (<see cref="MethodCatalog.Check"/>) before anything runs.
+    /// </summary>
+    public static BenchReport Run(MethodCatalog methods, BenchOptions o, Action<string>? progress = null)
     {
         progress ??= _ => { };
         var machine = MachineInfo.Capture();
         if (machine.BuildConfiguration != "Release")
             progress($"WARNING: this is a {machine.BuildConfiguration} build; timings of a Debug build are not representative (build with -c Release).");
         var device = torch.device(o.Device);
-        var names = (o.Methods ?? MethodRegistry.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
+        var names = (o.Methods ?? methods.Names).Where(n => n != "vanilla").Prepend("vanilla").ToList(); // vanilla first: the reference
+        foreach (var name in names) methods.Check(name, o.MethodOptions ?? MethodSettings.Defaults);
         int seed = unchecked((int)o.Seed);
 
         progress($"Data: fashion-mnist-mini; pre-training the model for {o.PretrainSteps} steps");
         using var data = BenchData.Create(o, device);
-        var runners = names.Select(n => new Runner(n, o, data, device)).ToList();
+        var runners = names.Select(n => new Runner(n, methods.Create(n, Settings(methods, n, o)), o, data, device)).ToList();
         using var probes = new Probes(o, data, device);
         try
         {
@@ -176,15 +180,12 @@ public static class StepBenchmark
     }
 
     /// <summary>
-    /// Method settings of the benchmark: defaults, except that RL-Mix's online agent has a rollout of
-    /// <see cref="BenchOptions.BlockSteps"/> steps, so every timed block contains exactly one PPO update
-    /// (10 epochs over the rollout) and the time per step includes its share of the updates.
+    /// Method settings of the benchmark: the given ones, adapted by the method's registration
+    /// (<see cref="MethodCatalog.ForBench"/>) so that periodic work such as RL-Mix's PPO update falls once into every
+    /// timed block of <see cref="BenchOptions.BlockSteps"/> steps and the time per step includes its share.
     /// </summary>
-    static MethodSettings Settings(BenchOptions o)
-    {
-        var settings = o.MethodOptions ?? MethodSettings.Defaults;
-        return settings.With("rlmix", "n_steps", o.BlockSteps).With("rlmix", "batch_size", o.BlockSteps);
-    }
+    static MethodSettings Settings(MethodCatalog methods, string name, BenchOptions o) =>
+        methods.ForBench(name, o.MethodOptions ?? MethodSettings.Defaults, o.BlockSteps);
 
     static Batch BatchOf(BenchData data, long block, int k) => data.Batches[(int)((block * 7 + k) % data.Batches.Count)];
 
@@ -199,14 +200,14 @@ public static class StepBenchmark
         readonly BenchData data;
         int step;
 
-        public Runner(string name, BenchOptions o, BenchData data, Device device)
+        public Runner(string name, ITrainingMethod method, BenchOptions o, BenchData data, Device device)
         {
             Name = name;
             this.data = data;
             model = ModelFactory.Create(o.Model, o.Image[0], NumClasses, o.Seed);
             model.load_state_dict(data.TrainedState);
             model.to(device);
-            method = MethodRegistry.Create(name, Settings(o));
+            this.method = method;
             method.Attach(model, o.Seed + 2);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
             trainer = new Trainer(model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);

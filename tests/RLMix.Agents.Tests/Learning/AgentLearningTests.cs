@@ -26,7 +26,7 @@ public sealed class AgentLearningTests(ITestOutputHelper output)
     {
         Seed = 3,
         Data = new DataOptions { Dataset = "fashion-mnist-mini", BatchSize = batchSize },
-        Trainer = new TrainerOptions { Schedule = "multistep", MaxLr = 0.1 },
+        Trainer = new TrainerOptions { Schedule = LrSchedule.Multistep, MaxLr = 0.1 },
     };
 
     /// <summary>The env's reward (the mean over the batch of the per-image rewards) at every step of training.</summary>

@@ -16,14 +16,14 @@ public sealed class LimitsTests
     [InlineData("""{ "data": { "dataset": "synthetic", "limit_train": 2000000000 } }""", "--limit-train 2000000000 for the synthetic data set")]
     public void Validate_ASizeBeyondItsLimit_IsAUsageErrorNamingTheValue(string json, string message)
     {
-        var e = Assert.Throws<UsageException>(() => ConfigFile.Parse(json, Methods).Validate());
+        var e = Assert.Throws<UsageException>(() => ConfigFile.Parse(json, Methods).Validate(TestMethods.Catalog));
         Assert.Contains(message, e.Message);
     }
 
     [Fact]
     public void Validate_PadToZero_MeansNoPadding_AndIsAccepted()
     {
-        ConfigFile.Parse("""{ "data": { "pad_to": 0 } }""", Methods).Validate();
+        ConfigFile.Parse("""{ "data": { "pad_to": 0 } }""", Methods).Validate(TestMethods.Catalog);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class LimitsTests
     [Fact]
     public void Validate_AHugeMethodName_IsEchoedCut()
     {
-        var e = Assert.Throws<UsageException>(() => (new RunConfig { Method = new string('m', 5_000_000) }).Validate());
+        var e = Assert.Throws<UsageException>(() => (new RunConfig { Method = new string('m', 5_000_000) }).Validate(TestMethods.Catalog));
         Assert.True(e.Message.Length < 400, $"message of {e.Message.Length} characters");
         Assert.Contains("(5,000,000 characters)", e.Message);
     }

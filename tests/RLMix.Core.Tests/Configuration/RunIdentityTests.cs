@@ -8,7 +8,7 @@ namespace RLMix.Core.Tests.Configuration;
 
 public sealed class RunIdentityTests
 {
-    static readonly string[] Names = MethodRegistry.Names.ToArray();
+    static readonly string[] Names = TestMethods.Catalog.Names.ToArray();
 
     static RunConfig Parse(string json) => ConfigFile.Parse(json, Names);
 
@@ -20,14 +20,14 @@ public sealed class RunIdentityTests
         var omitted = Parse("""{ "method": "rmix", "seed": 4, "data": { "dataset": "synthetic", "batch_size": 50 } }""");
         var spelled = Parse("""{ "rmix": { "k": 10, "alpha": 1.0 }, "data": { "batch_size": 50, "dataset": "synthetic" }, "seed": 4, "method": "rmix", "trainer": { "max_lr": 0.3 } }""");
 
-        Assert.Equal(RunIdentity.Of(omitted).Hash, RunIdentity.Of(spelled).Hash);
-        Assert.Null(RunIdentity.Of(spelled).FirstDifference(RunIdentity.Of(omitted)));
+        Assert.Equal(RunIdentity.Of(omitted, TestMethods.Catalog).Hash, RunIdentity.Of(spelled, TestMethods.Catalog).Hash);
+        Assert.Null(RunIdentity.Of(spelled, TestMethods.Catalog).FirstDifference(RunIdentity.Of(omitted, TestMethods.Catalog)));
     }
 
     [Fact]
     public void Hash_IsTheSha256OfTheKeySortedCanonicalJson()
     {
-        var id = RunIdentity.Of(Rmix);
+        var id = RunIdentity.Of(Rmix, TestMethods.Catalog);
         var keys = System.Text.Json.Nodes.JsonNode.Parse(id.Canonical)!.AsObject().Select(kv => kv.Key).ToList();
 
         Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
@@ -39,7 +39,7 @@ public sealed class RunIdentityTests
     {
         var other = Parse("""{ "method": "rmix", "on_non_finite": "skip", "mixup": { "alpha": 0.2 }, "data": { "dataset": "synthetic", "batch_size": 50 } }""");
 
-        Assert.Equal(RunIdentity.Of(Rmix).Hash, RunIdentity.Of(other).Hash);
+        Assert.Equal(RunIdentity.Of(Rmix, TestMethods.Catalog).Hash, RunIdentity.Of(other, TestMethods.Catalog).Hash);
     }
 
     [Theory]
@@ -59,9 +59,9 @@ public sealed class RunIdentityTests
                 foreach (var (k, v) in inner.ToArray()) existing[k] = v!.DeepClone();
             else node[key] = value!.DeepClone();
         }
-        var current = RunIdentity.Of(Parse(node.ToJsonString()));
+        var current = RunIdentity.Of(Parse(node.ToJsonString()), TestMethods.Catalog);
 
-        var d = current.FirstDifference(RunIdentity.Of(Rmix));
+        var d = current.FirstDifference(RunIdentity.Of(Rmix, TestMethods.Catalog));
 
         Assert.NotNull(d);
         Assert.Equal(expected, d.Describe("checkpoint has", "this run"));
@@ -70,7 +70,7 @@ public sealed class RunIdentityTests
     [Fact]
     public void ParsedBack_FromFileOrCheckpointBytes_IsTheSameIdentity()
     {
-        var id = RunIdentity.Of(Rmix);
+        var id = RunIdentity.Of(Rmix, TestMethods.Catalog);
 
         Assert.Equal(id.Hash, RunIdentity.Parse(id.ToJson(), "identity.json").Hash);
         Assert.Equal(id.Hash, RunIdentity.Parse(Encoding.UTF8.GetString(id.ToBytes()), "checkpoint").Hash);
@@ -82,11 +82,11 @@ public sealed class RunIdentityTests
         var dir = Directory.CreateTempSubdirectory("rlmix-id-").FullName;
         try
         {
-            Assert.Null(RunIdentity.Read(dir));
+            Assert.Null(RunIdentity.Read(dir, TestMethods.Catalog));
             File.WriteAllText(Path.Combine(dir, "config.json"), ConfigFile.Serialize(Rmix));
-            Assert.Equal(RunIdentity.Of(Rmix).Hash, RunIdentity.Read(dir)!.Hash);
+            Assert.Equal(RunIdentity.Of(Rmix, TestMethods.Catalog).Hash, RunIdentity.Read(dir, TestMethods.Catalog)!.Hash);
             File.WriteAllText(Path.Combine(dir, RunIdentity.FileName), "{ \"method\": ");
-            var e = Assert.Throws<RLMix.Errors.DataException>(() => RunIdentity.Read(dir));
+            var e = Assert.Throws<RLMix.Errors.DataException>(() => RunIdentity.Read(dir, TestMethods.Catalog));
             Assert.Contains(RunIdentity.FileName, e.Message);
         }
         finally { Directory.Delete(dir, recursive: true); }

@@ -30,8 +30,7 @@ public sealed class RecipeTests
 
     static RunConfig Load(string name)
     {
-        BuiltInMethods.RegisterAll();
-        return ConfigFile.Load(Path.Combine(RecipeDirectory(), name), MethodRegistry.Names);
+        return ConfigFile.Load(Path.Combine(RecipeDirectory(), name), TestMethods.Catalog.Names);
     }
 
     [Fact]
@@ -51,34 +50,35 @@ public sealed class RecipeTests
         Assert.Equal("cuda", recipe.Device);           // runnable as is on a GPU
         Assert.Equal("preact-resnet18", recipe.Model);
         var cpu = recipe with { Device = "cpu" };      // Validate refuses cuda on a machine without one
-        cpu.Validate();
-        using (var method = MethodRegistry.Create(cpu.Method, cpu.Methods)) Assert.Equal(recipe.Method, method.Name);
+        cpu.Validate(TestMethods.Catalog);
+        using (var method = TestMethods.Catalog.Create(cpu.Method, cpu.Methods)) Assert.Equal(recipe.Method, method.Name);
 
         using var data = new TempDir();
         WriteTinyData(recipe.Data.Dataset, data);
         var smoke = cpu with { Epochs = 1, Data = recipe.Data with { DataDir = data.Path, BatchSize = 4 } };
         string outDir = Path.Combine(data.Path, "run");
-        var metrics = TrainingRun.Run(smoke, new RunOptions(outDir));
+        var metrics = TrainingRun.Run(TestMethods.Catalog, smoke, new RunOptions(outDir));
 
         Assert.Equal(8, metrics.TrainSize);
         Assert.Single(metrics.History);
         Assert.True(double.IsFinite(metrics.History[0].TrainLoss), $"{name}: training loss {metrics.History[0].TrainLoss}");
         Assert.Equal(recipe.Eval.EceBins, metrics.EceBins);
-        // The resolved config.json keeps every recipe setting that was not overridden.
-        var written = ConfigFile.Load(Path.Combine(outDir, "config.json"), MethodRegistry.Names);
-        Assert.Equal(ConfigFile.Serialize(smoke), ConfigFile.Serialize(written));
-        if (recipe.Trainer.Schedule == "multistep") Assert.Equal(recipe.Trainer.MaxLr, metrics.History[0].Lr, 12);
+        // The resolved config.json keeps every recipe setting that was not overridden, its method's options with their defaults filled in.
+        var written = ConfigFile.Load(Path.Combine(outDir, "config.json"), TestMethods.Catalog.Names);
+        Assert.Equal(ConfigFile.Serialize(smoke.Validate(TestMethods.Catalog)), ConfigFile.Serialize(written));
+        Assert.True(written.Methods.Sections.ContainsKey(recipe.Method));
+        if (recipe.Trainer.Schedule == LrSchedule.Multistep) Assert.Equal(recipe.Trainer.MaxLr, metrics.History[0].Lr, 12);
     }
 
     [Fact]
     public void Recipes_CarryThePapersSchedulesAndSettings()
     {
         var rmix = Load("rmix-cifar100-preactresnet18.json");
-        Assert.Equal(("onecycle", 300, 100, 2), (rmix.Trainer.Schedule, rmix.Epochs, rmix.Data.BatchSize, rmix.Data.CropPadding));
+        Assert.Equal((LrSchedule.Onecycle, 300, 100, 2), (rmix.Trainer.Schedule, rmix.Epochs, rmix.Data.BatchSize, rmix.Data.CropPadding));
         var rmixStep = Load("rmix-cifar100-preactresnet18-multistep.json");
-        Assert.Equal(("multistep", 0.2, "150,225"), (rmixStep.Trainer.Schedule, rmixStep.Trainer.MaxLr, string.Join(",", rmixStep.Trainer.Milestones)));
+        Assert.Equal((LrSchedule.Multistep, 0.2, "150,225"), (rmixStep.Trainer.Schedule, rmixStep.Trainer.MaxLr, string.Join(",", rmixStep.Trainer.Milestones)));
         var comixup = Load("comixup-cifar100-preactresnet18.json");
-        Assert.Equal(("multistep", 0.2, "100,200", 10), (comixup.Trainer.Schedule, comixup.Trainer.MaxLr, string.Join(",", comixup.Trainer.Milestones), comixup.Eval.EceBins));
+        Assert.Equal((LrSchedule.Multistep, 0.2, "100,200", 10), (comixup.Trainer.Schedule, comixup.Trainer.MaxLr, string.Join(",", comixup.Trainer.Milestones), comixup.Eval.EceBins));
         Assert.Equal(CoMixupThreshold.Hard, comixup.Methods.Get<CoMixupOptions>("comixup").Threshold);
         var lamix = Load("lamix-fashion-mnist-preactresnet18.json");
         Assert.Equal((400, 128, false, 0.5), (lamix.Epochs, lamix.Data.BatchSize, lamix.Trainer.Nesterov, lamix.Methods.Get<LaMixOptions>("lamix").Beta));

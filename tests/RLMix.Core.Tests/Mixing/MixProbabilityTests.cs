@@ -94,7 +94,7 @@ public sealed class MixProbabilityTests
     [Fact]
     public void ConfigSection_SetsProb()
     {
-        var c = ConfigFile.Parse("""{ "method": "cutmix", "cutmix": { "prob": 0.25 }, "mixup": { "prob": 0.75 } }""", MethodRegistry.Names);
+        var c = ConfigFile.Parse("""{ "method": "cutmix", "cutmix": { "prob": 0.25 }, "mixup": { "prob": 0.75 } }""", TestMethods.Catalog.Names);
         Assert.Equal(0.25, c.Methods.Get<CutMixOptions>("cutmix").Prob);
         Assert.Equal(0.75, c.Methods.Get<MixupOptions>("mixup").Prob);
     }

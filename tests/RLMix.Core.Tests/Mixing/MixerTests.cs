@@ -173,7 +173,6 @@ public sealed class MixerTests
     public void Options_Invalid_AreUsageErrorsNamingTheKey()
     {
         Assert.Contains("rmix.patches", Assert.Throws<UsageException>(() => new RMixMixer(new RMixOptions { Patches = [] })).Message);
-        Assert.Contains("rmix.loss", Assert.Throws<UsageException>(() => new RMixMixer(new RMixOptions { Loss = "mse" })).Message);
         Assert.Contains("mixup.alpha", Assert.Throws<UsageException>(() => new InputMixup(new MixupOptions { Alpha = 0 })).Message);
         Assert.Contains("cutmix.alpha", Assert.Throws<UsageException>(() => new CutMix(new CutMixOptions { Alpha = -1 })).Message);
     }

@@ -41,16 +41,16 @@ public sealed class MidEpochCheckpointTests : IDisposable
     [InlineData("rmix")]
     public void KilledAfterAMidEpochCheckpoint_ResumesFromIt_AndEndsBitIdentical(string method)
     {
-        var straight = TrainingRun.Run(Config(method), new RunOptions(Path.Combine(dir, "straight")));
+        var straight = TrainingRun.Run(TestMethods.Catalog, Config(method), new RunOptions(Path.Combine(dir, "straight")));
 
         string b = Path.Combine(dir, "killed");
         var every3 = new RunOptions(b) { Checkpoints = new CheckpointInterval(3, null) };
         // Checkpoints after epoch 1 batch 3, at the end of epoch 1, after epoch 2 batch 3; killed inside the 8th batch.
-        Assert.Throws<Killed>(() => TrainingRun.Run(Config(method), every3, new KillAt(8)));
+        Assert.Throws<Killed>(() => TrainingRun.Run(TestMethods.Catalog, Config(method), every3, new KillAt(8)));
         Assert.False(File.Exists(Path.Combine(b, "metrics.json")));
 
         var messages = new List<string>();
-        var resumed = TrainingRun.Run(Config(method), every3 with { Resume = true }, new Recorder(messages));
+        var resumed = TrainingRun.Run(TestMethods.Catalog, Config(method), every3 with { Resume = true }, new Recorder(messages));
         Assert.Contains(messages, m => m.Contains("at epoch 2, batch 3"));
         Assert.Equal(straight.Top1Error, resumed.Top1Error);
         Assert.Equal(straight.Ece, resumed.Ece);
@@ -82,12 +82,12 @@ public sealed class MidEpochCheckpointTests : IDisposable
     {
         string a = Path.Combine(dir, "a");
         var config = Config("vanilla") with { Epochs = 1 };
-        TrainingRun.Run(config, new RunOptions(a));
+        TrainingRun.Run(TestMethods.Catalog, config, new RunOptions(a));
         File.WriteAllText(Path.Combine(a, "log.txt"), "old run's line\n");
         Directory.CreateDirectory(Path.Combine(a, "tb"));
         File.WriteAllText(Path.Combine(a, "tb", "events.out.tfevents.1"), "old");
 
-        TrainingRun.Run(config, new RunOptions(a, Overwrite: true));
+        TrainingRun.Run(TestMethods.Catalog, config, new RunOptions(a, Overwrite: true));
         // The CLI opens log.txt (appending) only after this point: nothing of the old run is left to append to.
         Assert.False(File.Exists(Path.Combine(a, "log.txt")));
         var events = Assert.Single(Directory.GetFiles(Path.Combine(a, "tb")));   // the new run's event file only

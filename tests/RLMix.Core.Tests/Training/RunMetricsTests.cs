@@ -64,7 +64,7 @@ public sealed class RunMetricsTests : IDisposable
             Method = "vanilla", Epochs = 2, Seed = 5, Eval = new EvalOptions { EceBins = 1 },
             Data = new DataOptions { Dataset = "synthetic", LimitTrain = 100, LimitTest = 60, BatchSize = 50 },
         };
-        var m = TrainingRun.Run(config, new RunOptions(Path.Combine(dir, "run")));
+        var m = TrainingRun.Run(TestMethods.Catalog, config, new RunOptions(Path.Combine(dir, "run")));
         Assert.Equal(1, m.EceBins);
         Assert.NotNull(m.ConfidenceMinusAccuracy);
         Assert.Equal(Math.Abs(m.ConfidenceMinusAccuracy!.Value), m.Ece, 6);
@@ -81,14 +81,14 @@ public sealed class RunMetricsTests : IDisposable
     [InlineData(1001)]
     public void EceBinsOutOfRange_IsAUsageErrorNamingTheKey(int bins)
     {
-        var e = Assert.Throws<UsageException>(() => (new RunConfig() with { Eval = new EvalOptions { EceBins = bins } }).Validate());
+        var e = Assert.Throws<UsageException>(() => (new RunConfig() with { Eval = new EvalOptions { EceBins = bins } }).Validate(TestMethods.Catalog));
         Assert.Contains("eval.ece_bins", e.Message);
     }
 
     [Fact]
     public void ConfigFile_ReadsTheEvalSection()
     {
-        var c = ConfigFile.Parse("""{ "eval": { "ece_bins": 10 } }""", MethodRegistry.Names);
+        var c = ConfigFile.Parse("""{ "eval": { "ece_bins": 10 } }""", TestMethods.Catalog.Names);
         Assert.Equal(10, c.Eval.EceBins);
         Assert.Equal(15, new RunConfig().Eval.EceBins);
     }

@@ -35,11 +35,13 @@ public sealed class SoftTargetLossTests
     }
 
     [Fact]
-    public void ByName_UnknownLoss_IsAUsageErrorListingTheAllowedValues()
+    public void AnUnknownLossInAConfig_IsAUsageErrorNamingTheKeyAndTheAllowedValues()
     {
-        var e = Assert.Throws<RLMix.Errors.UsageException>(() => SoftTargetLoss.ByName("mse"));
-        Assert.Contains("'mse'", e.Message);
-        Assert.Contains("soft-ce, bce", e.Message);
+        var e = Assert.Throws<RLMix.Errors.UsageException>(() => RLMix.Configuration.ConfigFile.Parse("""{ "trainer": { "loss": "mse" } }""", []));
+        Assert.Contains("'trainer.loss'", e.Message);
+        Assert.Contains("'mse' is not one of soft-ce, bce", e.Message);
+        var section = Assert.Throws<RLMix.Errors.UsageException>(() => RLMix.Configuration.ConfigFile.Parse("""{ "rmix": { "loss": "mse" } }""", ["rmix"]).Methods.Get<RLMix.Mixing.RMixOptions>("rmix"));
+        Assert.Contains("'mse' is not one of soft-ce, bce", section.Message);
     }
 
     [Fact]

@@ -21,9 +21,9 @@ public sealed class TrainerCheckpointTests : IDisposable
     }
 
     [Theory]
-    [InlineData("onecycle", "soft-ce")]
-    [InlineData("multistep", "bce")]
-    public void ResumedTrainer_IsBitIdenticalToAnUninterruptedOne(string schedule, string loss)
+    [InlineData(LrSchedule.Onecycle, TrainingLoss.SoftCe)]
+    [InlineData(LrSchedule.Multistep, TrainingLoss.Bce)]
+    public void ResumedTrainer_IsBitIdenticalToAnUninterruptedOne(LrSchedule schedule, TrainingLoss loss)
     {
         var options = new TrainerOptions { Schedule = schedule, Loss = loss, MaxLr = 0.2, Milestones = [1] };
         using var reference = new SmallCnn(1, 3);

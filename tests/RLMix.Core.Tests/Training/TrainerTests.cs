@@ -92,7 +92,7 @@ public sealed class TrainerTests
     public void BceOption_SelectsBinaryCrossEntropy()
     {
         using var model = new TinyLinearModel(4, 3);
-        using var trainer = new Trainer(model, new TrainerOptions { Loss = "bce" }, stepsPerEpoch: 1, epochs: 1);
+        using var trainer = new Trainer(model, new TrainerOptions { Loss = TrainingLoss.Bce }, stepsPerEpoch: 1, epochs: 1);
         // softmax [.25, .25, .5] against [0, 0, 1]: mean(-ln .75, -ln .75, -ln .5) = 0.4228371
         using var logits = tensor(new float[,] { { 0f, 0f, MathF.Log(2f) } });
         using var targets = tensor(new float[,] { { 0f, 0f, 1f } });
@@ -103,7 +103,7 @@ public sealed class TrainerTests
     public void ApplyLoss_BackpropagatesACallerLoss_AndAdvancesTheSchedule()
     {
         using var model = new TinyLinearModel(4, 3, W0, B0);
-        using var trainer = new Trainer(model, new TrainerOptions { Schedule = "multistep", MaxLr = 0.1 }, stepsPerEpoch: 4, epochs: 1);
+        using var trainer = new Trainer(model, new TrainerOptions { Schedule = LrSchedule.Multistep, MaxLr = 0.1 }, stepsPerEpoch: 4, epochs: 1);
         var (x, _) = Batch(new Generator(14));
         using var before = model.Weight.detach().clone();
         // Loss = sum of logit 0: its gradient wrt W row 0 is sum_b x_b, other rows 0 (plus weight decay).
@@ -120,7 +120,7 @@ public sealed class TrainerTests
     public void NesterovOff_StepsWithPlainMomentum()
     {
         using var model = new TinyLinearModel(4, 3, W0, B0);
-        var options = new TrainerOptions { Schedule = "multistep", MaxLr = 0.1, Nesterov = false };
+        var options = new TrainerOptions { Schedule = LrSchedule.Multistep, MaxLr = 0.1, Nesterov = false };
         using var trainer = new Trainer(model, options, stepsPerEpoch: 4, epochs: 1);
         var (x, _) = Batch(new Generator(14));
         using var before = model.Weight.detach().clone();
@@ -151,13 +151,12 @@ public sealed class TrainerTests
     }
 
     [Theory]
-    [InlineData("cosine", "soft-ce")]
-    [InlineData("onecycle", "mse")]
-    public void UnknownScheduleOrLoss_IsAUsageError(string schedule, string loss)
+    [InlineData("cosine", "soft-ce", "'cosine' is not one of onecycle, multistep")]
+    [InlineData("onecycle", "mse", "'mse' is not one of soft-ce, bce")]
+    public void UnknownScheduleOrLoss_InAConfig_IsAUsageErrorListingTheAllowedValues(string schedule, string loss, string message)
     {
-        using var model = new TinyLinearModel(4, 3);
-        var e = Assert.Throws<UsageException>(() => new Trainer(model, new TrainerOptions { Schedule = schedule, Loss = loss }, 1, 1));
-        Assert.Contains(schedule == "cosine" ? "'cosine'" : "'mse'", e.Message);
+        var e = Assert.Throws<UsageException>(() => RLMix.Configuration.ConfigFile.Parse($$"""{ "trainer": { "schedule": "{{schedule}}", "loss": "{{loss}}" } }""", []));
+        Assert.Contains(message, e.Message);
     }
 
     [Fact]

@@ -43,16 +43,16 @@ public sealed class TrainingRunTests : IDisposable
     [InlineData("comixup", 5)]
     public void InterruptedAndResumed_EqualsUninterrupted(string method, int stopAfter)
     {
-        var straight = TrainingRun.Run(Config(method), new RunOptions(Path.Combine(dir, "a")));
+        var straight = TrainingRun.Run(TestMethods.Catalog, Config(method), new RunOptions(Path.Combine(dir, "a")));
 
         string b = Path.Combine(dir, "b");
         using (var cts = new CancellationTokenSource())
         {
-            var e = Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(Config(method), new RunOptions(b), new StopAfter(stopAfter, cts), cts.Token));
+            var e = Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(TestMethods.Catalog, Config(method), new RunOptions(b), new StopAfter(stopAfter, cts), cts.Token));
             Assert.Contains("--resume", e.Message);
         }
         Assert.False(File.Exists(Path.Combine(b, "metrics.json")));
-        var resumed = TrainingRun.Run(Config(method), new RunOptions(b, Resume: true));
+        var resumed = TrainingRun.Run(TestMethods.Catalog, Config(method), new RunOptions(b, Resume: true));
 
         AssertSameNumbers(straight, resumed);
         Assert.Equal(straight.History.Count, resumed.History.Count);
@@ -81,9 +81,9 @@ public sealed class TrainingRunTests : IDisposable
     [Fact]
     public void SameSeed_GivesIdenticalMetrics_AndAnotherSeedDoesNot()
     {
-        var a = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
-        var b = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "b")));
-        var c = TrainingRun.Run(Config() with { Seed = 4 }, new RunOptions(Path.Combine(dir, "c")));
+        var a = TrainingRun.Run(TestMethods.Catalog, Config(), new RunOptions(Path.Combine(dir, "a")));
+        var b = TrainingRun.Run(TestMethods.Catalog, Config(), new RunOptions(Path.Combine(dir, "b")));
+        var c = TrainingRun.Run(TestMethods.Catalog, Config() with { Seed = 4 }, new RunOptions(Path.Combine(dir, "c")));
         AssertSameNumbers(a, b);
         Assert.NotEqual(a.History[0].TrainLoss, c.History[0].TrainLoss);
     }
@@ -91,17 +91,17 @@ public sealed class TrainingRunTests : IDisposable
     [Fact]
     public void TruncatedCheckpoint_FallsBackToThePreviousOne()
     {
-        var straight = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
+        var straight = TrainingRun.Run(TestMethods.Catalog, Config(), new RunOptions(Path.Combine(dir, "a")));
         string b = Path.Combine(dir, "b");
         using (var cts = new CancellationTokenSource())
-            Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(Config(), new RunOptions(b), new StopAfter(6, cts), cts.Token));
+            Assert.Throws<RunInterruptedException>(() => TrainingRun.Run(TestMethods.Catalog, Config(), new RunOptions(b), new StopAfter(6, cts), cts.Token));
         // checkpoint.bin is the mid-epoch-2 one, checkpoint.prev.bin the end of epoch 1. Damage the latest.
         string latest = Path.Combine(b, CheckpointFile.FileName);
         var bytes = File.ReadAllBytes(latest);
         File.WriteAllBytes(latest, bytes[..(bytes.Length / 2)]);
 
         var messages = new List<string>();
-        var resumed = TrainingRun.Run(Config(), new RunOptions(b, Resume: true), new Recorder(messages));
+        var resumed = TrainingRun.Run(TestMethods.Catalog, Config(), new RunOptions(b, Resume: true), new Recorder(messages));
         Assert.Contains(messages, m => m.Contains("truncated") && m.Contains(CheckpointFile.PreviousFileName));
         AssertSameNumbers(straight, resumed);
     }
@@ -110,10 +110,10 @@ public sealed class TrainingRunTests : IDisposable
     public void ADirectoryWithAnotherRun_IsRefusedWithoutResumeOrOverwrite()
     {
         string a = Path.Combine(dir, "a");
-        TrainingRun.Run(Config() with { Epochs = 1 }, new RunOptions(a));
-        var e = Assert.Throws<UsageException>(() => TrainingRun.Run(Config() with { Epochs = 1 }, new RunOptions(a)));
+        TrainingRun.Run(TestMethods.Catalog, Config() with { Epochs = 1 }, new RunOptions(a));
+        var e = Assert.Throws<UsageException>(() => TrainingRun.Run(TestMethods.Catalog, Config() with { Epochs = 1 }, new RunOptions(a)));
         Assert.Contains("--overwrite", e.Message);
-        var again = TrainingRun.Run(Config() with { Epochs = 1 }, new RunOptions(a, Overwrite: true));
+        var again = TrainingRun.Run(TestMethods.Catalog, Config() with { Epochs = 1 }, new RunOptions(a, Overwrite: true));
         Assert.Single(again.History);
     }
 
@@ -139,15 +139,15 @@ public sealed class TrainingRunTests : IDisposable
     [Fact]
     public void NonFiniteLoss_StopsNamingEpochAndBatch_OrIsSkippedAndCounted()
     {
-        MethodRegistry.Register("nan-at", _ => new NanAt(2, 1));
+        var methods = TestMethods.Catalog.With("nan-at", _ => new NanAt(2, 1));   // this test's catalogue only
         var config = Config() with { Method = "nan-at" };
-        var e = Assert.Throws<NonFiniteException>(() => TrainingRun.Run(config, new RunOptions(Path.Combine(dir, "stop"))));
+        var e = Assert.Throws<NonFiniteException>(() => TrainingRun.Run(methods, config, new RunOptions(Path.Combine(dir, "stop"))));
         Assert.Contains("epoch 2, batch 1", e.Message);
         Assert.Contains("--on-nonfinite skip", e.Message);
         Assert.True(File.Exists(Path.Combine(dir, "stop", CheckpointFile.FileName)));   // the end of epoch 1 is kept
         Assert.False(File.Exists(Path.Combine(dir, "stop", "metrics.json")));
 
-        var skipped = TrainingRun.Run(config with { OnNonFinite = "skip" }, new RunOptions(Path.Combine(dir, "skip")));
+        var skipped = TrainingRun.Run(methods, config with { OnNonFinite = NonFinitePolicy.Skip }, new RunOptions(Path.Combine(dir, "skip")));
         // Exactly one batch skipped: had the NaN step reached the weights, every later batch's loss
         // would be NaN too (and skipped).
         Assert.Equal(1, skipped.SkippedBatches);
@@ -161,8 +161,8 @@ public sealed class TrainingRunTests : IDisposable
     [InlineData("comixup")]
     public void EveryMethod_SameSeed_GivesBitIdenticalMetrics(string method)
     {
-        var a = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
-        var b = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
+        var a = TrainingRun.Run(TestMethods.Catalog, Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
+        var b = TrainingRun.Run(TestMethods.Catalog, Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
         AssertSameNumbers(a, b);
     }
 
@@ -171,7 +171,7 @@ public sealed class TrainingRunTests : IDisposable
     [InlineData("lamix")]
     public void SameSeed_SameNumbers_WhileAnotherThreadUsesTorchsGlobalGenerator(string method)
     {
-        var reference = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
+        var reference = TrainingRun.Run(TestMethods.Catalog, Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
         using var stop = new CancellationTokenSource();
         // What a parallel test class or the user's own code may do in the same process.
         var noise = new Thread(() =>
@@ -185,7 +185,7 @@ public sealed class TrainingRunTests : IDisposable
         noise.Start();
         try
         {
-            var again = TrainingRun.Run(Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
+            var again = TrainingRun.Run(TestMethods.Catalog, Config(method) with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b")));
             AssertSameNumbers(reference, again);
         }
         finally
@@ -198,8 +198,8 @@ public sealed class TrainingRunTests : IDisposable
     [Fact]
     public void SaveExamples_WritesTheGrid_AndDoesNotChangeTraining()
     {
-        var plain = TrainingRun.Run(Config("rmix") with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
-        var shown = TrainingRun.Run(Config("rmix") with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b"), SaveExamples: 8));
+        var plain = TrainingRun.Run(TestMethods.Catalog, Config("rmix") with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "a")));
+        var shown = TrainingRun.Run(TestMethods.Catalog, Config("rmix") with { Epochs = 1 }, new RunOptions(Path.Combine(dir, "b"), SaveExamples: 8));
         AssertSameNumbers(plain, shown);
         var png = File.ReadAllBytes(Path.Combine(dir, "b", "examples.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);

@@ -9,8 +9,7 @@ public sealed class LiveTensorTests
     [Fact]
     public void NoMethod_GrowsTheNumberOfLiveTensorsAcrossSteps()
     {
-        RLMixMethod.Register();
-        var report = StepBenchmark.Run(new BenchOptions
+        var report = StepBenchmark.Run(TestMethods.Catalog, new BenchOptions
         {
             BatchSize = 8, Image = [1, 32, 32], Steps = 1, Warmup = new(Window: 1, Tolerance: 1.0, MaxRounds: 2), PretrainSteps = 2, BlockSteps = 2, MemorySteps = 12,
         });

@@ -80,7 +80,7 @@ public sealed record CoMixupOptions
     public double CleanLambda { get; init; } = 1.0;
 
     /// <summary>Training loss on the mixed batch: bce (binary cross-entropy on softmax, the official CIFAR loss) or soft-ce. The default value is bce.</summary>
-    public string Loss { get; init; } = "bce";
+    public Training.TrainingLoss Loss { get; init; } = Training.TrainingLoss.Bce;
 
     /// <summary>Throws <see cref="UsageException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -98,7 +98,6 @@ public sealed record CoMixupOptions
         Check(Tolerance >= 0, "tolerance", Tolerance, "a value >= 0");
         Check(CompatibilityKernel >= 1, "compatibility-kernel", CompatibilityKernel, "an integer >= 1");
         Check(CleanLambda >= 0 && double.IsFinite(CleanLambda), "clean-lambda", CleanLambda, "a finite value >= 0");
-        Check(Loss is "bce" or "soft-ce", "loss", Loss, "bce or soft-ce");
         Check(MaxDegreeOfParallelism == -1 || MaxDegreeOfParallelism >= 1, "max-degree-of-parallelism", MaxDegreeOfParallelism, "-1 (all cores) or an integer >= 1");
     }
 
