@@ -1,3 +1,4 @@
+using RLMix.IO;
 using ScottPlot;
 
 namespace RLMix.Experiments;
@@ -129,9 +130,8 @@ public static class ComparisonPlots
     static string Save(Plot plt, string outDir, string file)
     {
         string path = Path.Combine(outDir, file);
-        string tmp = path + ".tmp.png";
-        plt.SavePng(tmp, Width, Height);
-        File.Move(tmp, path, overwrite: true);
+        using var image = plt.GetImage(Width, Height);
+        AtomicFile.WriteAllBytes(path, image.GetImageBytes(ImageFormat.Png));
         return path;
     }
 }
