@@ -136,7 +136,7 @@ public sealed class CoMixupSolver
         double beta = options.Beta / n, gamma = options.Gamma / n, eta = options.Eta / n, threshold = options.Tau * n;
 
         // Prior (choice 2), then the i.i.d. initialization (choice 8).
-        DirichletSampler.Sample(random, options.Alpha, lambda.AsSpan(0, m));
+        Dirichlet.Sample(random, options.Alpha, lambda.AsSpan(0, m));
         for (var i = 0; i < m; i++)
         {
             var prior = -eta * Math.Log(lambda[i] + 1e-8);
