@@ -89,7 +89,7 @@ public static class AgentTrainingRun
                 DeleteProgressFiles(run.OutDir);   // a run killed before its first checkpoint may have logged
                 agent = PpoAgent.Create(env, ppo, Seeds.Derive(config.Seed, "agent"));
             }
-            agent.EnsureFitsForTraining(env.ObservationSpace, env.ActionSpace);
+            agent.EnsureFitsForTraining(env);
 
             long totalTimesteps = (long)run.Episodes * session.StepsPerEpisode;
             using var metrics = new MetricLogger(new CsvMetricSink(Path.Combine(run.OutDir, ProgressFile), append: true),

@@ -27,7 +27,7 @@ public sealed class MixupSession : IDisposable
         StepsPerEpisode = stepsPerEpisode;
     }
 
-    /// <summary>The environment (flat observation <c>[B, 64 + N]</c>).</summary>
+    /// <summary>The environment (flat observation <c>[B, G*G + N]</c>, see <see cref="MixupEnv.Layout"/>).</summary>
     public MixupEnv Env { get; }
 
     /// <summary>Steps (batches) per episode.</summary>

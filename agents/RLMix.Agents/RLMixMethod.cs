@@ -33,7 +33,6 @@ namespace RLMix.Agents;
 /// </remarks>
 public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochStats
 {
-    const int ObservationGrid = 8;
     const string Online = "online";
     readonly IRewardFunction reward = options.RewardFunction();
     readonly MixupEnvOptions envOptions = options.Env();
@@ -97,7 +96,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
         // policy chose, lambda, permutation), so --method rlmix with policy random is --method rmix.
         var draw = sampler.Draw(b, step.Generator, batch.Inputs.device, actions: actions);
         actions = draw.Actions!;
-        var result = RLMixStep.Run(backend, batch, saliency, logits, draw, reward, step.NumClasses, ObservationGrid);
+        var result = RLMixStep.Run(backend, batch, saliency, logits, draw, reward, Layout(step));
         double meanReward = result.Reward.to(float64).mean().item<double>();
 
         if (agent is not null)
@@ -112,7 +111,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
 
     IReadOnlyDictionary<string, Tensor> Observation(Tensor saliency, Tensor logits)
     {
-        var pooled = Saliency.PoolAndNormalize(saliency, ObservationGrid);                                   // eq. 3
+        var pooled = Saliency.PoolAndNormalize(saliency, envOptions.ObservationGrid);                                   // eq. 3
         var kind = agent?.Spec.ObservationKind ?? (policy is not null && PolicyFactory.WantsDictObservation(policy) ? "dict" : "flat");
         return kind == "dict"
             ? new Dictionary<string, Tensor> { [DictObservationEnv.SaliencyKey] = pooled.to(float32), [DictObservationEnv.LogitsKey] = logits.to(float32) }
@@ -123,19 +122,19 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     {
         if (options.Policy != Online)
         {
-            policy ??= PolicyFactory.CreateForMixup(options.Policy, batchSize, step.NumClasses, ObservationGrid, K, randomSource: step.Generator);
+            policy ??= PolicyFactory.CreateForMixup(options.Policy, batchSize, Layout(step), K, randomSource: step.Generator);
             if (policy is LearnedPolicy learned)
-                learned.Agent.Spec.EnsureFits(Spec(batchSize, step.NumClasses, learned.Agent.Spec.ObservationKind), learned.Agent.Network.AnyBatchSize, options.Policy);
+                learned.Agent.Spec.EnsureFits(AgentSpec.For(Layout(step), learned.Agent.Spec.ObservationKind, batchSize, K), learned.Agent.Network.AnyBatchSize, options.Policy);
             return;
         }
         var kind = ppo.Network == "paper" ? "dict" : "flat";
-        agent ??= PpoAgent.Create(Spec(batchSize, step.NumClasses, kind), OnlinePpo(step.TotalSteps).Options,
+        agent ??= PpoAgent.Create(AgentSpec.For(Layout(step), kind, batchSize, K), OnlinePpo(step.TotalSteps).Options,
             seed: Seeds.Derive(unchecked((long)step.Generator.initial_seed()), "agent"));   // draws nothing: the R-Mix draws stay those of the env
-        agent.Spec.EnsureFits(Spec(batchSize, step.NumClasses, kind), anyBatchSize: false, "(online)");
+        agent.Spec.EnsureFits(AgentSpec.For(Layout(step), kind, batchSize, K), anyBatchSize: false, "(online)");
     }
 
-    AgentSpec Spec(int batchSize, int numClasses, string kind) =>
-        new(kind, batchSize, ObservationGrid * ObservationGrid + numClasses, ObservationGrid, K);
+    /// <summary>MixupEnv's observation layout for this run: the env options' grid and the classifier's classes.</summary>
+    ObservationLayout Layout(MethodStep step) => new(envOptions.ObservationGrid, step.NumClasses);
 
     (PpoOptions Options, string? Note) OnlinePpo(long totalSteps) => RolloutLength.ForRun(ppo, options.NSteps is not null, totalSteps, options.Preset);
 

@@ -1,18 +1,17 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RLMix.Cli.Console;
 using RLMix.Errors;
 using RLMix.Training;
 using Serilog;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 
 namespace RLMix.Cli;
 
 /// <summary>
-/// Runs one command's body inside a host with Serilog (console through Spectre, DIR/log.txt once
+/// Runs one command's body with a Serilog logger (console through Spectre, DIR/log.txt once
 /// the run directory exists), maps errors to the documented exit codes (README), and turns Ctrl-C / SIGTERM
 /// into a cancellation the training loop answers with a checkpoint.
 /// </summary>
@@ -64,10 +63,8 @@ internal static class Cli
             .WriteTo.Sink(logFile)
             .CreateLogger();
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSerilog();
-        using var host = builder.Build();
-        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("rlmix");
+        using var loggerFactory = new SerilogLoggerFactory(Log.Logger);
+        var logger = loggerFactory.CreateLogger("rlmix");
 
         using var cts = new CancellationTokenSource();
         int signalExit = 0;

@@ -1,3 +1,4 @@
+using RLMix.IO;
 using ScottPlot;
 
 namespace RLMix.Experiments;
@@ -141,12 +142,9 @@ public static class ComparisonPlots
     static string Save(Plot plt, string outDir, string file)
     {
         string path = Path.Combine(outDir, file);
-        string tmp = path + ".tmp.png";
-        plt.SavePng(tmp, Width, Height);
-        File.Move(tmp, path, overwrite: true);
-        string svg = Path.ChangeExtension(path, ".svg");
-        plt.SaveSvg(svg + ".tmp", Width, Height);
-        File.Move(svg + ".tmp", svg, overwrite: true);
+        using var image = plt.GetImage(Width, Height);
+        AtomicFile.WriteAllBytes(path, image.GetImageBytes(ImageFormat.Png));
+        AtomicFile.WriteAllText(Path.ChangeExtension(path, ".svg"), plt.GetSvgXml(Width, Height));
         return path;
     }
 }

@@ -18,6 +18,29 @@ public sealed class MixupEnvAgentTests
     static MixupEnv Env(IRewardFunction? reward = null) =>
         new(new FakeMixupBackend(N), SyntheticBatches.Source(B, full: 3), N, B, reward, new MixupEnvOptions { TotalEpochs = 50 }, seed: 3, batchesPerEpoch: 3);
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Agent_ReadsTheEnvsObservationLayout_NotTheRowWidth(int grid)
+    {
+        // With G = 4 and N = 3 a flat row has 19 values: fewer than 8 x 8, so guessing the grid from the width would fail.
+        using var env = new MixupEnv(new FakeMixupBackend(N), SyntheticBatches.Source(B, full: 3), N, B, null,
+            new MixupEnvOptions { TotalEpochs = 50, ObservationGrid = grid }, seed: 3, batchesPerEpoch: 3);
+        Assert.Equal(new ObservationLayout(grid, N), env.Layout);
+        using var flat = PpoAgent.Create(env, PpoOptions.Default with { NSteps = 6, BatchSize = 3 }, seed: 1);
+        Assert.Equal(new AgentSpec("flat", B, grid * grid + N, grid, 10), flat.Spec);
+
+        using var dictEnv = new DictObservationEnv(env);
+        Assert.Equal(env.Layout, dictEnv.Layout);
+        Assert.Equal(new long[] { B, grid, grid }, ((RLMix.Envs.Spaces.DictSpace)dictEnv.ObservationSpace).Spaces[DictObservationEnv.SaliencyKey].Shape);
+        using var paper = PpoAgent.Create(dictEnv, PpoOptions.Paper with { NSteps = 6, BatchSize = 3 }, seed: 1);
+        Assert.Equal(new AgentSpec("dict", B, grid * grid + N, grid, 10), paper.Spec);
+
+        // An env whose rows do not match the layout it reports is refused, naming both.
+        var e = Assert.Throws<RLMix.Errors.UsageException>(() => AgentSpec.FromSpaces(env.ObservationSpace, env.ActionSpace, new ObservationLayout(grid + 1, N)));
+        Assert.Contains($"{grid * grid + N} values", e.Message);
+    }
+
     [Fact]
     public void PaperNetwork_DictObservation_MultiDiscrete_TrainsSavesLoadsAndActs()
     {
@@ -40,7 +63,7 @@ public sealed class MixupEnvAgentTests
 
         var dir = PpoLearningTests.TempDir();
         agent.Save(dir);
-        var policy = PolicyFactory.Create($"learned:{dir}", env.ObservationSpace, env.ActionSpace);
+        var policy = PolicyFactory.Create($"learned:{dir}", env.ObservationSpace, env.ActionSpace, layout: env.Layout);
         var obs = env.Reset().Observation;
         using var expected = agent.Act(obs, deterministic: true);
         using var actual = policy.Act(obs);

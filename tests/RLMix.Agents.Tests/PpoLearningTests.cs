@@ -88,7 +88,7 @@ public sealed class PpoLearningTests
         using var agent = PpoAgent.Create(env, Fast, seed: 4);
         Ppo.Learn(agent, env, 64);
         agent.Save(dir);
-        using var loaded = PpoAgent.Load(dir, env.ObservationSpace, env.ActionSpace);
+        using var loaded = PpoAgent.Load(dir, env.ObservationSpace, env.ActionSpace, layout: null);
         Assert.Equal(agent.Options, loaded.Options with { });
         Assert.Equal(agent.Spec, loaded.Spec);
         Assert.Equal(agent.NumTimesteps, loaded.NumTimesteps);
@@ -136,14 +136,14 @@ public sealed class PpoLearningTests
         using (var agent = PpoAgent.Create(env, Fast, seed: 1)) agent.Save(dir);
 
         using var moreChoices = new BanditEnv(batchSize: 4, choices: 5);
-        var e = Assert.Throws<RLMix.Errors.UsageException>(() => PpoAgent.Load(dir, moreChoices.ObservationSpace, moreChoices.ActionSpace));
+        var e = Assert.Throws<RLMix.Errors.UsageException>(() => PpoAgent.Load(dir, moreChoices.ObservationSpace, moreChoices.ActionSpace, layout: null));
         Assert.Contains("does not fit", e.Message);
         Assert.Contains("3 features per image vs the env's 5", e.Message);
         Assert.Contains("3 action choices per image vs the env's 5", e.Message);
 
         // The per-image network works for any batch size.
         using var otherBatch = new BanditEnv(batchSize: 7, choices: 3);
-        using var loaded = PpoAgent.Load(dir, otherBatch.ObservationSpace, otherBatch.ActionSpace);
+        using var loaded = PpoAgent.Load(dir, otherBatch.ObservationSpace, otherBatch.ActionSpace, layout: null);
         var obs = otherBatch.Reset(1).Observation;
         Assert.Equal(new long[] { 7 }, loaded.Act(new Dictionary<string, Tensor> { ["obs"] = obs }, true).shape);
 

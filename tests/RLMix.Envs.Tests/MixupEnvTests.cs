@@ -180,7 +180,7 @@ public sealed class MixupEnvTests
         var l = (float)backend.LambdasSeen.Single();
         var mixed = l * x + (1 - l) * x.index_select(0, tensor(backend.PermutationsSeen.Single()));
         var context = new RewardContext(FakeMixupBackend.FakeSaliency(x), (mixed * 2f).pow(2).mean([1]).sqrt(),
-            zeros(B, N), zeros(B, N), zeros(B, dtype: int64), zeros(B, N), zeros(B, dtype: int64), zeros(B), tensor(0f));
+            zeros(B, N), zeros(B, N), zeros(B, dtype: int64), zeros(B, N), zeros(B, dtype: int64), zeros(B), tensor(0f), ObservationGrid: 8);
         var expected = new GradCosineReward().Compute(context).item<float>();
         Assert.Equal(expected, outcome.Reward, 5);
         Assert.False(outcome.Info.ContainsKey("rewards"));

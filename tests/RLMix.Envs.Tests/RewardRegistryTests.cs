@@ -37,7 +37,7 @@ public sealed class RewardRegistryTests
         var reward = RewardRegistry.Load(null, PluginPath, "RLMix.RewardPlugin.Sample.MeanQReward");
         Assert.Equal("mean-q", reward.Name);
         var context = new RewardContext(zeros(2, 8, 8), zeros(2, 8, 8), zeros(2, 3), zeros(2, 3), zeros(2, dtype: int64),
-            zeros(2, 3), zeros(2, dtype: int64), tensor(new[] { 0.2f, 0.6f }), tensor(0f));
+            zeros(2, 3), zeros(2, dtype: int64), tensor(new[] { 0.2f, 0.6f }), tensor(0f), ObservationGrid: 8);
         using var r = reward.Compute(context);
         Assert.Equal(0.4f, r.item<float>(), 5);
     }
@@ -101,7 +101,7 @@ public sealed class RewardRegistryTests
     {
         var reward = RewardRegistry.LoadPlugin(PluginPath, type);
         var context = new RewardContext(zeros(2, 8, 8), zeros(2, 8, 8), zeros(2, 3), zeros(2, 3), zeros(2, dtype: int64),
-            zeros(2, 3), zeros(2, dtype: int64), zeros(2), tensor(0f));
+            zeros(2, 3), zeros(2, dtype: int64), zeros(2), tensor(0f), ObservationGrid: 8);
         using var r = reward.Compute(context);
         var e = Assert.Throws<UsageException>(() => RewardRegistry.Validate(reward, r, 2));
         Assert.Contains($"Reward '{name}'", e.Message);

@@ -1,3 +1,4 @@
+using RLMix.Envs.Mixup;
 using RLMix.Envs.Spaces;
 using RLMix.Errors;
 
@@ -12,16 +13,21 @@ namespace RLMix.Agents.Learning;
 /// <param name="ObservationKind"><c>flat</c> or <c>dict</c>.</param>
 /// <param name="BatchSize">B, images (rows) per observation.</param>
 /// <param name="Features">F, values per image row (G*G + N for a dict observation).</param>
-/// <param name="Grid">G: the saliency grid (for a flat observation, the assumed grid when rows are longer than G*G, else 0).</param>
+/// <param name="Grid">G: the saliency grid (for a flat observation, the env's <see cref="ObservationLayout.Grid"/>; 0 for an env without one).</param>
 /// <param name="ActionChoices">K, choices per image.</param>
 public sealed record AgentSpec(string ObservationKind, int BatchSize, int Features, int Grid, int ActionChoices)
 {
     /// <summary>Key under which a flat observation is stored.</summary>
     public const string FlatKey = "obs";
 
+    /// <summary>The spec for MixupEnv's <paramref name="layout"/> with <paramref name="batchSize"/> images and <paramref name="actionChoices"/> top-k values.</summary>
+    /// <param name="kind"><c>flat</c> or <c>dict</c>.</param>
+    public static AgentSpec For(ObservationLayout layout, string kind, int batchSize, int actionChoices) =>
+        new(kind, batchSize, layout.Features, layout.Grid, actionChoices);
+
     /// <summary>Derives the spec from an env's spaces, or throws <see cref="UsageException"/> naming what is unsupported.</summary>
-    /// <param name="flatGrid">For a flat observation, the saliency grid its rows start with (MixupEnv's observation grid).</param>
-    public static AgentSpec FromSpaces(ISpace observationSpace, ISpace actionSpace, int flatGrid = 8)
+    /// <param name="layout">The env's observation layout (<see cref="IObservationLayoutEnv"/>), null for an env without a saliency grid.</param>
+    public static AgentSpec FromSpaces(ISpace observationSpace, ISpace actionSpace, ObservationLayout? layout)
     {
         if (actionSpace is not MultiDiscrete md || md.Nvec.Distinct().Count() != 1)
             throw new UsageException($"The agent needs a MultiDiscrete([K] * B) action space with the same K for every image; the env has {actionSpace}.");
@@ -31,7 +37,9 @@ public sealed record AgentSpec(string ObservationKind, int BatchSize, int Featur
         {
             case Box box when box.Shape.Count == 2 && box.Shape[0] == b:
                 var f = (int)box.Shape[1];
-                return new AgentSpec("flat", b, f, f > flatGrid * flatGrid ? flatGrid : 0, k);
+                if (layout is not null && f != layout.Features)
+                    throw new UsageException($"The env's observation rows have {f} values, but its layout says {layout.Cells} saliency cells + {layout.NumClasses} classes.");
+                return new AgentSpec("flat", b, f, layout?.Grid ?? 0, k);
             case DictSpace dict when dict.Spaces.Count == 2
                                      && dict.Spaces.TryGetValue("saliency", out var s) && s is Box { Shape.Count: 3 } sal && sal.Shape[0] == b && sal.Shape[1] == sal.Shape[2]
                                      && dict.Spaces.TryGetValue("logits", out var l) && l is Box { Shape.Count: 2 } logits && logits.Shape[0] == b:

@@ -23,7 +23,7 @@ public static class Ppo
     public static void Learn<TObs>(PpoAgent agent, IEnv<TObs, Tensor> env, long totalTimesteps, MetricLogger? logger = null,
         Func<PpoStepInfo, bool>? onStep = null) where TObs : notnull
     {
-        agent.EnsureFitsForTraining(env.ObservationSpace, env.ActionSpace);
+        agent.EnsureFitsForTraining(env);
         if (agent.NumTimesteps >= totalTimesteps) return;
         while (true)
         {

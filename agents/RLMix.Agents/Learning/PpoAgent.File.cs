@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using RLMix.Envs.Mixup;
 using RLMix.Envs.Spaces;
 using RLMix.Errors;
 using RLMix.IO;
@@ -58,11 +59,11 @@ public sealed partial class PpoAgent
         return FromSections(CheckpointFile.Read(path), path);
     }
 
-    /// <summary>Loads an agent and checks that it fits an env with these spaces.</summary>
-    public static PpoAgent Load(string directory, ISpace observationSpace, ISpace actionSpace)
+    /// <summary>Loads an agent and checks that it fits an env with these spaces and observation layout (null: no saliency grid).</summary>
+    public static PpoAgent Load(string directory, ISpace observationSpace, ISpace actionSpace, ObservationLayout? layout)
     {
         var agent = Load(directory);
-        try { agent.EnsureFits(observationSpace, actionSpace, $"'{directory}'"); }
+        try { agent.EnsureFits(observationSpace, actionSpace, layout, $"'{directory}'"); }
         catch { agent.Dispose(); throw; }
         return agent;
     }

@@ -1,5 +1,6 @@
 using RLMix.Agents.Networks;
 using RLMix.Envs;
+using RLMix.Envs.Mixup;
 using RLMix.Envs.Spaces;
 using RLMix.Errors;
 using TorchSharp;
@@ -46,10 +47,12 @@ public sealed partial class PpoAgent : IDisposable
     /// <summary>Creates an untrained agent for <paramref name="spec"/>; <paramref name="seed"/> seeds initialization, actions and minibatches.</summary>
     public static PpoAgent Create(AgentSpec spec, PpoOptions? options = null, long seed = 0) => new(options ?? PpoOptions.Default, spec, seed);
 
-    /// <summary>Creates an untrained agent for <paramref name="env"/>'s spaces.</summary>
-    /// <param name="observationGrid">The saliency grid a flat observation's rows start with (MixupEnv's, 8).</param>
-    public static PpoAgent Create<TObs>(IEnv<TObs, Tensor> env, PpoOptions? options = null, long seed = 0, int observationGrid = 8) where TObs : notnull =>
-        Create(AgentSpec.FromSpaces(env.ObservationSpace, env.ActionSpace, observationGrid), options, seed);
+    /// <summary>Creates an untrained agent for <paramref name="env"/>'s spaces and observation layout (<see cref="IObservationLayoutEnv"/>).</summary>
+    public static PpoAgent Create<TObs>(IEnv<TObs, Tensor> env, PpoOptions? options = null, long seed = 0) where TObs : notnull =>
+        Create(AgentSpec.FromSpaces(env.ObservationSpace, env.ActionSpace, LayoutOf(env)), options, seed);
+
+    /// <summary>The observation layout of <paramref name="env"/>, null for an env without a saliency grid.</summary>
+    static ObservationLayout? LayoutOf<TObs>(IEnv<TObs, Tensor> env) where TObs : notnull => (env as IObservationLayoutEnv)?.Layout;
 
     /// <summary>Hyperparameters.</summary>
     public PpoOptions Options { get; }
@@ -134,13 +137,13 @@ public sealed partial class PpoAgent : IDisposable
         return (actions.MoveToOuterDisposeScope(), output.Values[0].MoveToOuterDisposeScope(), logProbs.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Throws <see cref="UsageException"/> unless the agent can act in an env with these spaces.</summary>
-    public void EnsureFits(ISpace observationSpace, ISpace actionSpace, string? name = null) =>
-        Spec.EnsureFits(AgentSpec.FromSpaces(observationSpace, actionSpace, Spec.Grid > 0 ? Spec.Grid : 8), Network.AnyBatchSize, name ?? "(in memory)");
+    /// <summary>Throws <see cref="UsageException"/> unless the agent can act in an env with these spaces and observation layout (null: no saliency grid).</summary>
+    public void EnsureFits(ISpace observationSpace, ISpace actionSpace, ObservationLayout? layout, string? name = null) =>
+        Spec.EnsureFits(AgentSpec.FromSpaces(observationSpace, actionSpace, layout), Network.AnyBatchSize, name ?? "(in memory)");
 
-    /// <summary>Throws <see cref="UsageException"/> unless the agent can train in an env with these spaces (same batch size, as the rollout buffer is sized for it).</summary>
-    public void EnsureFitsForTraining(ISpace observationSpace, ISpace actionSpace) =>
-        Spec.EnsureFits(AgentSpec.FromSpaces(observationSpace, actionSpace, Spec.Grid > 0 ? Spec.Grid : 8), anyBatchSize: false, "(training)");
+    /// <summary>Throws <see cref="UsageException"/> unless the agent can train in <paramref name="env"/> (same batch size, as the rollout buffer is sized for it).</summary>
+    public void EnsureFitsForTraining<TObs>(IEnv<TObs, Tensor> env) where TObs : notnull =>
+        Spec.EnsureFits(AgentSpec.FromSpaces(env.ObservationSpace, env.ActionSpace, LayoutOf(env)), anyBatchSize: false, "(training)");
 
     void DisposeLastObservation()
     {

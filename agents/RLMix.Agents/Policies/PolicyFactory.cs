@@ -33,7 +33,8 @@ public static class PolicyFactory
     /// <summary>Creates the policy <paramref name="spec"/> for an env with these spaces; a learned agent is checked against them.</summary>
     /// <param name="seed">Seeds the policy's own generator (random sampling).</param>
     /// <param name="randomSource">When given, <c>random</c> draws from this generator instead of its own (not disposed by the policy).</param>
-    public static IPolicy Create(string spec, ISpace observationSpace, ISpace actionSpace, long seed = 0, TorchSharp.torch.Generator? randomSource = null)
+    /// <param name="layout">The env's observation layout (MixupEnv's <see cref="IObservationLayoutEnv.Layout"/>), null for an env without a saliency grid.</param>
+    public static IPolicy Create(string spec, ISpace observationSpace, ISpace actionSpace, long seed = 0, TorchSharp.torch.Generator? randomSource = null, ObservationLayout? layout = null)
     {
         if (actionSpace is not MultiDiscrete md)
             throw new UsageException($"Policies act in MixupEnv's MultiDiscrete action space; the env has {actionSpace}.");
@@ -41,33 +42,27 @@ public static class PolicyFactory
         if (spec == "random") return randomSource is null ? new RandomPolicy(md, seed) : new RandomPolicy(md, randomSource);
         if (spec.StartsWith("fixed:", StringComparison.Ordinal)) return new FixedPolicy(ParseQ(spec), md.Nvec.Count, (int)md.Nvec[0]);
         var directory = spec["learned:".Length..];
-        var agent = PpoAgent.Load(directory, observationSpace, actionSpace);
+        var agent = PpoAgent.Load(directory, observationSpace, actionSpace, layout);
         return new LearnedPolicy(agent, deterministic: true, seed, spec);
     }
 
     /// <summary>
-    /// Creates the policy for MixupEnv's layout (B images, N classes, a G x G saliency grid): a learned agent
+    /// Creates the policy for MixupEnv's <paramref name="layout"/> with B images: a learned agent
     /// gets the observation form it was trained on (flat, or Dict for the <c>paper</c> network), see
     /// <see cref="WantsDictObservation"/>.
     /// </summary>
-    public static IPolicy CreateForMixup(string spec, int batchSize, int numClasses, int grid, int k, long seed = 0, TorchSharp.torch.Generator? randomSource = null)
+    public static IPolicy CreateForMixup(string spec, int batchSize, ObservationLayout layout, int k, long seed = 0, TorchSharp.torch.Generator? randomSource = null)
     {
         Validate(spec, k);
         var actions = new MultiDiscrete(Enumerable.Repeat((long)k, batchSize).ToArray());
-        var flat = new Box(float.NegativeInfinity, float.PositiveInfinity, batchSize, grid * grid + numClasses);
-        if (!spec.StartsWith("learned:", StringComparison.Ordinal)) return Create(spec, flat, actions, seed, randomSource);
+        var flat = layout.FlatSpace(batchSize);
+        if (!spec.StartsWith("learned:", StringComparison.Ordinal)) return Create(spec, flat, actions, seed, randomSource, layout);
         var directory = spec["learned:".Length..];
         var agent = PpoAgent.Load(directory);
         try
         {
-            ISpace observations = agent.Spec.ObservationKind == "dict"
-                ? new DictSpace(new Dictionary<string, Space<TorchSharp.torch.Tensor>>
-                {
-                    [DictObservationEnv.SaliencyKey] = new Box(0f, 1f, batchSize, grid, grid),
-                    [DictObservationEnv.LogitsKey] = new Box(float.NegativeInfinity, float.PositiveInfinity, batchSize, numClasses),
-                })
-                : flat;
-            agent.EnsureFits(observations, actions, $"'{directory}'");
+            ISpace observations = agent.Spec.ObservationKind == "dict" ? layout.DictSpace(batchSize) : flat;
+            agent.EnsureFits(observations, actions, layout, $"'{directory}'");
         }
         catch
         {

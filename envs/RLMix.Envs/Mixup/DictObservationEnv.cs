@@ -8,7 +8,7 @@ namespace RLMix.Envs.Mixup;
 /// <c>{saliency: Box(0, 1, (B, G, G)), logits: Box(-inf, inf, (B, N))}</c> (views, no copies).
 /// Actions, rewards and episode ends pass through unchanged.
 /// </summary>
-public sealed class DictObservationEnv : IEnv<IReadOnlyDictionary<string, Tensor>, Tensor>
+public sealed class DictObservationEnv : IEnv<IReadOnlyDictionary<string, Tensor>, Tensor>, IObservationLayoutEnv
 {
     /// <summary>Key of the pooled, normalized saliency grids.</summary>
     public const string SaliencyKey = "saliency";
@@ -17,28 +17,29 @@ public sealed class DictObservationEnv : IEnv<IReadOnlyDictionary<string, Tensor
     public const string LogitsKey = "logits";
 
     readonly IEnv<Tensor, Tensor> inner;
-    readonly int grid;
     readonly int batchSize;
-    readonly int numClasses;
     readonly DictSpace observationSpace;
     readonly List<Tensor> views = [];
 
-    /// <summary>Wraps <paramref name="env"/>, whose observation rows hold <paramref name="grid"/>² saliency cells followed by the logits.</summary>
-    public DictObservationEnv(IEnv<Tensor, Tensor> env, int grid = 8)
+    /// <summary>Wraps <paramref name="env"/>, whose observation rows are laid out as <paramref name="layout"/> says.</summary>
+    public DictObservationEnv(IEnv<Tensor, Tensor> env, ObservationLayout layout)
     {
         inner = env;
-        this.grid = grid;
+        Layout = layout;
         var shape = env.ObservationSpace.Shape;
-        if (shape.Count != 2 || shape[1] <= grid * grid)
-            throw new ArgumentException($"DictObservationEnv needs a [B, {grid * grid} + N] observation; the env's space is {env.ObservationSpace}.", nameof(env));
+        if (shape.Count != 2 || shape[1] != layout.Features)
+            throw new ArgumentException($"DictObservationEnv needs a [B, {layout.Cells} + {layout.NumClasses}] observation; the env's space is {env.ObservationSpace}.", nameof(env));
         batchSize = (int)shape[0];
-        numClasses = (int)shape[1] - grid * grid;
-        observationSpace = new DictSpace(new Dictionary<string, Space<Tensor>>
-        {
-            [SaliencyKey] = new Box(0f, 1f, batchSize, grid, grid),
-            [LogitsKey] = new Box(float.NegativeInfinity, float.PositiveInfinity, batchSize, numClasses),
-        });
+        observationSpace = layout.DictSpace(batchSize);
     }
+
+    /// <summary>Wraps MixupEnv <paramref name="env"/>.</summary>
+    public DictObservationEnv(MixupEnv env) : this(env, env.Layout)
+    {
+    }
+
+    /// <inheritdoc />
+    public ObservationLayout Layout { get; }
 
     /// <inheritdoc />
     public Space<IReadOnlyDictionary<string, Tensor>> ObservationSpace => observationSpace;
@@ -70,9 +71,8 @@ public sealed class DictObservationEnv : IEnv<IReadOnlyDictionary<string, Tensor
     IReadOnlyDictionary<string, Tensor> Split(Tensor flat)
     {
         DisposeViews();
-        var cells = grid * grid;
-        var saliency = flat.narrow(1, 0, cells).reshape(batchSize, grid, grid).DetachFromDisposeScope();
-        var logits = flat.narrow(1, cells, numClasses).DetachFromDisposeScope();
+        var saliency = flat.narrow(1, 0, Layout.Cells).reshape(batchSize, Layout.Grid, Layout.Grid).DetachFromDisposeScope();
+        var logits = flat.narrow(1, Layout.Cells, Layout.NumClasses).DetachFromDisposeScope();
         views.Add(saliency);
         views.Add(logits);
         return new Dictionary<string, Tensor> { [SaliencyKey] = saliency, [LogitsKey] = logits };

@@ -14,7 +14,7 @@ namespace RLMix.Envs.Mixup;
 /// episode is one epoch of classifier training, one step is one training batch.
 /// <para>
 /// <b>Observation</b> for batch t, <c>[B, G*G + N]</c> float32: each image's saliency phi(x)
-/// average-pooled to the G x G grid (G = 8, kernel H/8) and normalized to sum 1, flattened, then its
+/// average-pooled to the G x G grid (<see cref="Layout"/>; G = 8 by default, kernel H/G) and normalized to sum 1, flattened, then its
 /// N clean logits; both from the one clean forward/backward pass that R-Mix needs anyway.
 /// (<see cref="DictObservationEnv"/> gives the official Dict {saliency, logits} form.)
 /// <b>Action</b>: <c>MultiDiscrete([K] * B)</c>, each an index into <see cref="RMixOptions.TopK"/>
@@ -43,7 +43,7 @@ namespace RLMix.Envs.Mixup;
 /// <para>Info keys: <c>epoch</c>, <c>batch</c> (0-based in the episode), <c>loss</c>, <c>lambda</c>,
 /// <c>p</c>, <c>q</c> (<c>[B]</c>), and <c>rewards</c> (<c>[B]</c>) when the reward is per image.</para>
 /// </summary>
-public sealed partial class MixupEnv : IEnv<Tensor, Tensor>
+public sealed partial class MixupEnv : IEnv<Tensor, Tensor>, IObservationLayoutEnv
 {
     readonly IMixupBackend backend;
     readonly Func<int, IEnumerable<Batch>> batchSource;
@@ -86,13 +86,8 @@ public sealed partial class MixupEnv : IEnv<Tensor, Tensor>
         BatchSize = batchSize;
         generator = new Generator(unchecked((ulong)seed));
 
-        var cells = this.options.ObservationGrid * this.options.ObservationGrid;
-        using (var scope = NewDisposeScope())
-        {
-            var low = cat([zeros(batchSize, cells), full(batchSize, numClasses, float.NegativeInfinity)], 1);
-            var high = cat([ones(batchSize, cells), full(batchSize, numClasses, float.PositiveInfinity)], 1);
-            observationSpace = new Box(low, high);
-        }
+        Layout = new ObservationLayout(this.options.ObservationGrid, numClasses);
+        observationSpace = Layout.FlatSpace(batchSize);
         sampler = new RMixSampler(this.options.RMix, "MixupEnv rmix");
         actionSpace = new MultiDiscrete(Enumerable.Repeat((long)sampler.K, batchSize).ToArray());
         StepsPerEpisode = (this.options.MaxBatches, batchesPerEpoch) switch
@@ -118,6 +113,9 @@ public sealed partial class MixupEnv : IEnv<Tensor, Tensor>
 
     /// <summary>Side of the observed saliency grid.</summary>
     public int ObservationGrid => options.ObservationGrid;
+
+    /// <inheritdoc />
+    public ObservationLayout Layout { get; }
 
     /// <summary>R-Mix's sampler: the options, the top-k values q of the actions, the draw order.</summary>
     public RMixSampler Sampler => sampler;
@@ -188,7 +186,7 @@ public sealed partial class MixupEnv : IEnv<Tensor, Tensor>
         {
             var draw = sampler.Draw(BatchSize, generator, batch.Inputs.device, actions: action);
             (lambda, p) = (draw.Lambda, draw.P);
-            var result = RLMixStep.Run(backend, batch, cursor.Saliency, cursor.Logits, draw, reward, NumClasses, options.ObservationGrid);
+            var result = RLMixStep.Run(backend, batch, cursor.Saliency, cursor.Logits, draw, reward, Layout);
             var r = result.Reward;
             var scalars = stack([r.to(float64).mean(), result.Step.Loss.detach().to(float64)]).cpu().data<double>().ToArray();
             rewardValue = scalars[0];

@@ -20,11 +20,11 @@ public static class RLMixStep
     /// in that order): with a policy's actions given, or drawn uniformly (the <c>random</c> policy, i.e. R-Mix).
     /// </param>
     public static Result Run(IMixupBackend backend, Batch batch, Tensor cleanSaliency, Tensor cleanLogits,
-        RMixDraw draw, IRewardFunction reward, int numClasses, int observationGrid)
+        RMixDraw draw, IRewardFunction reward, ObservationLayout layout)
     {
         var actions = draw.Actions ?? throw new ArgumentException("RL-Mix's step needs the per-image top-k indices (draw the q's as actions, not values).", nameof(draw));
         var q = draw.Q;
-        var oneHot = one_hot(batch.Labels, numClasses).to(float32);
+        var oneHot = one_hot(batch.Labels, layout.NumClasses).to(float32);
 
         var mixed = backend.Mix(batch.Inputs, oneHot, cleanSaliency, q, draw.Lambda, draw.Permutation, draw.P);    // eqs. 4-7
         var step = backend.TrainStep(mixed.Inputs, mixed.Targets);
@@ -32,7 +32,7 @@ public static class RLMixStep
         var mixedSaliency = backend.SaliencyFromGradient(gradient);                                              // phi(x'), eq. 2
 
         var context = new RewardContext(cleanSaliency, mixedSaliency, cleanLogits, step.Logits.detach(), batch.Labels,
-            mixed.Targets.detach(), actions, q, step.Loss.detach(), observationGrid);
+            mixed.Targets.detach(), actions, q, step.Loss.detach(), layout.Grid);
         var r = RewardRegistry.Compute(reward, context, (int)batch.Labels.shape[0]);
         return new Result(step, r, q);
     }

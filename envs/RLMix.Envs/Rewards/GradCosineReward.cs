@@ -4,7 +4,7 @@ namespace RLMix.Envs.Rewards;
 
 /// <summary>
 /// <c>grad-cosine</c>, the paper's and the official code's reward (the default): CosSim(phi(x), phi(x'))
-/// where both maps are average-pooled to the observation grid (kernel H/8), not normalized, and the
+/// where both maps are average-pooled to the observation grid (kernel H/G), not normalized, and the
 /// whole batch is flattened into one vector. One value per batch.
 /// </summary>
 public sealed class GradCosineReward : IRewardFunction

@@ -16,7 +16,7 @@ namespace RLMix.Envs.Rewards;
 /// <param name="Actions">The agent's action indices <c>[B]</c> (int64).</param>
 /// <param name="Q">The top-k values <c>[B]</c> those actions chose.</param>
 /// <param name="Loss">The mixed batch's scalar training loss.</param>
-/// <param name="ObservationGrid">Side of the pooled grid the agent sees (8 in the paper).</param>
+/// <param name="ObservationGrid">Side of the pooled grid the agent sees (<see cref="Mixup.ObservationLayout.Grid"/>; 8 in the paper).</param>
 public sealed record RewardContext(
     Tensor CleanSaliency,
     Tensor MixedSaliency,
@@ -27,7 +27,7 @@ public sealed record RewardContext(
     Tensor Actions,
     Tensor Q,
     Tensor Loss,
-    int ObservationGrid = 8)
+    int ObservationGrid)
 {
     /// <summary>Batch size.</summary>
     public int BatchSize => (int)Labels.shape[0];

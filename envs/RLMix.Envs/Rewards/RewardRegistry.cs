@@ -137,7 +137,7 @@ public static class RewardRegistry
     /// <summary>
     /// Checks a reward's output for a batch of <paramref name="batchSize"/>: a live tensor (see the
     /// ownership rule on <see cref="IRewardFunction.Compute"/>), floating point, shape
-    /// <c>[]</c> or <c>[B]</c>, all finite. Throws <see cref="UsageException"/> naming the reward otherwise.
+    /// <c>[]</c>, <c>[1]</c> (both: one reward for the batch) or <c>[B]</c> (one per image), all finite. Throws <see cref="UsageException"/> naming the reward otherwise.
     /// </summary>
     public static void Validate(IRewardFunction reward, Tensor? value, int batchSize)
     {

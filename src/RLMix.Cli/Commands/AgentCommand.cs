@@ -152,12 +152,12 @@ internal static class AgentCommand
                 using var session = MixupSession.Create(config, rl, episodes, maxBatches);
                 ctx.Logger.LogInformation("Evaluating {Policy}: {Episodes} episodes of {Steps} steps", spec, episodes, session.StepsPerEpisode);
                 void OnEpisode(EpisodeResult r) => ctx.Logger.LogInformation("{Policy} episode {Episode}: mean reward {Mean:F4}", spec, r.Episode, r.MeanReward);
-                var policy = PolicyFactory.CreateForMixup(spec, session.Env.BatchSize, session.Env.NumClasses, session.Env.ObservationGrid, rl.RMix.K, Seeds.Derive(config.Seed, "policy"));
+                var policy = PolicyFactory.CreateForMixup(spec, session.Env.BatchSize, session.Env.Layout, rl.RMix.K, Seeds.Derive(config.Seed, "policy"));
                 IReadOnlyList<EpisodeResult> results;
                 try
                 {
                     results = PolicyFactory.WantsDictObservation(policy)
-                        ? PolicyEvaluation.Run(policy, new DictObservationEnv(session.Env, session.Env.ObservationGrid), episodes, onEpisode: OnEpisode)
+                        ? PolicyEvaluation.Run(policy, new DictObservationEnv(session.Env), episodes, onEpisode: OnEpisode)
                         : PolicyEvaluation.Run(policy, session.Env, episodes, onEpisode: OnEpisode);
                 }
                 finally

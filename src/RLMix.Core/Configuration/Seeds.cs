@@ -1,8 +1,10 @@
+using RLMix.Data;
+
 namespace RLMix.Configuration;
 
 /// <summary>
-/// Splits one root seed into independent, stable seeds per consumer ("data", "model", "mixer",
-/// "env", "agent"), so adding a consumer never shifts another's random stream.
+/// Splits one root seed into independent, stable seeds per consumer ("data", "model", "method",
+/// "examples", "env", "agent", "policy", ...), so adding a consumer never shifts another's random stream.
 /// </summary>
 public static class Seeds
 {
@@ -11,11 +13,7 @@ public static class Seeds
     {
         ulong h = 14695981039346656037UL;
         foreach (char c in consumer) { h ^= c; h *= 1099511628211UL; }
-        ulong z = h ^ (ulong)root;
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
+        ulong z = SplitMix64.Output(h ^ (ulong)root, 1);
         return (long)(z & 0x7FFF_FFFF_FFFF_FFFFUL); // non-negative: torch generators take it as a seed
     }
 }

@@ -17,9 +17,15 @@ internal sealed class SplitMix64(ulong seed)
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
-        _state = unchecked(_state + 0x9E3779B97F4A7C15UL);
+        _state = unchecked(_state + Golden);
         return Mix(_state);
     }
+
+    /// <summary>
+    /// The <paramref name="n"/>-th output (1-based) of a generator started at <paramref name="state"/>, without
+    /// stepping through the ones before: SplitMix64's state advances by a constant, so it is Mix(state + n * gamma).
+    /// </summary>
+    public static ulong Output(ulong state, ulong n) => Mix(unchecked(state + n * Golden));
 
     /// <summary>A uniform integer in [0, <paramref name="n"/>), by rejection so there is no modulo bias.</summary>
     public int Below(int n)
@@ -43,6 +49,9 @@ internal sealed class SplitMix64(ulong seed)
             (items[i], items[j]) = (items[j], items[i]);
         }
     }
+
+    /// <summary>The increment of the state (2^64 / golden ratio).</summary>
+    const ulong Golden = 0x9E3779B97F4A7C15UL;
 
     private static ulong Mix(ulong z)
     {

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using RLMix.Errors;
 using RLMix.Mixing;
+using SkiaSharp;
 using static TorchSharp.torch;
 
 namespace RLMix.IO;
@@ -51,7 +53,7 @@ public static class ExampleGrid
         int cols = Math.Max(1, (int)Math.Ceiling(Math.Sqrt(n))), rows = Math.Max(1, (n + cols - 1) / cols);
         int cellW = w * Scale + Gap, cellH = h * Scale + Gap;
         int width = cols * cellW + Gap, height = rows * cellH + Gap;
-        var rgb = Enumerable.Repeat((byte)255, width * height * 3).ToArray();
+        var rgba = Enumerable.Repeat((byte)255, width * height * 4).ToArray();   // white, opaque
         for (int i = 0; i < n; i++)
         {
             int x0 = Gap + i % cols * cellW, y0 = Gap + i / cols * cellH;
@@ -61,7 +63,7 @@ public static class ExampleGrid
                     {
                         int source = c == 1 ? 0 : ch;
                         float v = pixels[((i * c + source) * h + y / Scale) * w + x / Scale];
-                        rgb[((y0 + y) * width + x0 + x) * 3 + ch] = (byte)Math.Round(v * 255);
+                        rgba[((y0 + y) * width + x0 + x) * 4 + ch] = (byte)Math.Round(v * 255);
                     }
         }
 
@@ -79,16 +81,17 @@ public static class ExampleGrid
             md.AppendLine(CultureInfo.InvariantCulture, $"| {i} | {i / cols} | {i % cols} | {Name(top[0])} | {Weight(top[0])} | {second} |");
         }
 
-        WriteAtomically(path, PngWriter.Encode(width, height, rgb));
-        WriteAtomically(Path.ChangeExtension(path, ".md"), Encoding.UTF8.GetBytes(md.ToString()));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.WriteAllBytes(path, EncodePng(width, height, rgba));
+        AtomicFile.WriteAllText(Path.ChangeExtension(path, ".md"), md.ToString());
     }
 
-    static void WriteAtomically(string path, byte[] bytes)
+    /// <summary>Encodes row-major RGBA bytes as a PNG through SkiaSharp (the image library ScottPlot already loads).</summary>
+    static byte[] EncodePng(int width, int height, byte[] rgba)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
     }
 }

@@ -18,11 +18,7 @@ public static class Sampling
     {
         if (!(alpha > 0))
             throw new UsageException($"alpha must be > 0; got {alpha}.");
-        using var scope = NewDisposeScope();
-        var g = _standard_gamma(full(2, alpha, dtype: ScalarType.Float64), generator).data<double>().ToArray();
-        double sum = g[0] + g[1];
-        // Both gammas can underflow to 0 for a tiny alpha; Beta(a, a) is symmetric, so 0.5 is the neutral value.
-        return sum > 0 ? g[0] / sum : 0.5;
+        return Dirichlet.Sample(alpha, 2, generator)[0];
     }
 
     /// <summary>

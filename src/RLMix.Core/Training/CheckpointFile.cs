@@ -48,22 +48,15 @@ public static class CheckpointFile
         Directory.CreateDirectory(directory);
         var latest = Path.Combine(directory, FileName);
         var previous = Path.Combine(directory, PreviousFileName);
-        var temp = Path.Combine(directory, FileName + ".tmp");
         try
         {
-            Write(temp, sections);
+            IO.AtomicFile.Write(latest, stream => Write(stream, sections), keepPreviousAs: previous);
         }
         catch (IOException e)
         {
-            // A full disk: leave no partial file behind; the latest checkpoint is untouched.
-            try { File.Delete(temp); } catch (IOException) { }
+            // A full disk: AtomicFile leaves no partial file behind; the latest checkpoint is untouched.
             throw new IOException($"Cannot write a checkpoint to {Errors.Echo.Of(directory, 200)} ({e.Message}). The previous checkpoint is unchanged; free space and run again with --resume.", e);
         }
-        IO.CrashPoint.Reach("write:" + FileName);
-        if (File.Exists(latest))
-            File.Replace(temp, latest, previous); // on Unix: hard-link latest to previous, then rename temp over latest
-        else
-            File.Move(temp, latest);
     }
 
     /// <summary>Writes a checkpoint file at <paramref name="path"/> (not atomic by itself; <see cref="Save"/> is).</summary>

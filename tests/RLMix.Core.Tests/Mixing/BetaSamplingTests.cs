@@ -8,6 +8,7 @@ public sealed class BetaSamplingTests
     [InlineData(1.0)]
     [InlineData(2.0)]
     [InlineData(0.5)]
+    [InlineData(0.2)]
     public void Beta_SymmetricAlpha_HasMeanHalfAndTheRightVariance(double alpha)
     {
         using var g = new TorchSharp.torch.Generator(17);

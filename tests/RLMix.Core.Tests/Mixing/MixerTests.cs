@@ -155,20 +155,6 @@ public sealed class MixerTests
         Assert.Equal(0.99f, given.Q.data<float>()[0]);
     }
 
-    [Theory]
-    [InlineData(1.0, 0.25 / 3)]
-    [InlineData(2.0, 0.25 / 5)]
-    [InlineData(0.2, 0.25 / 1.4)]
-    public void Beta_HasTheBetaMeanAndVariance(double alpha, double variance)
-    {
-        var gen = new Generator(17);
-        var draws = Enumerable.Range(0, 4000).Select(_ => Sampling.Beta(alpha, gen)).ToArray();
-        double mean = draws.Average();
-        Assert.All(draws, x => Assert.InRange(x, 0, 1));
-        Assert.InRange(mean, 0.48, 0.52);
-        Assert.InRange(draws.Select(x => (x - mean) * (x - mean)).Average(), variance * 0.9, variance * 1.1);
-    }
-
     [Fact]
     public void Options_Invalid_AreUsageErrorsNamingTheKey()
     {

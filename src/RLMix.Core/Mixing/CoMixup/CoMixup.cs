@@ -1,3 +1,4 @@
+using RLMix.Data;
 using RLMix.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -231,13 +232,7 @@ public static class CoMixup
     /// <summary>The seed of partition <paramref name="partition"/>'s <see cref="Random"/> (SplitMix64 of the batch seed).</summary>
     public static int PartitionSeed(long seed, int partition)
     {
-        unchecked
-        {
-            var x = (ulong)seed + 0x9E3779B97F4A7C15UL * (ulong)(partition + 1);
-            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-            x ^= x >> 31;
-            return (int)(x & 0x7FFFFFFF);
-        }
+        var x = SplitMix64.Output(unchecked((ulong)seed), (ulong)(partition + 1));
+        return (int)(x & 0x7FFFFFFF);
     }
 }

@@ -131,7 +131,7 @@ public sealed class CoMixupSolver
 
         // Prior (choice 2), then the i.i.d. initialization (choice 8).
         var prior = lambda.AsSpan(0, m);
-        DirichletSampler.Sample(random, options.Alpha, prior);
+        Dirichlet.Sample(random, options.Alpha, prior);
         for (var idx = 0; idx < first.Length; idx++) first[idx] = random.Next(m);
         return SolveFrom(unaryCost, compatibility, prior, first, second);
     }
