@@ -50,11 +50,11 @@ public static class StepBenchmark
                 .Concat(probes.Entries(o.BlockSteps)).ToList();
             var (times, stepWarmup) = AlternatingRounds.Run("steps", entries, o.Steps, o.BlockSteps, o.Warmup, progress);
             var wide = new List<string>();
-            var methods = new List<MethodTiming>();
+            var timings = new List<MethodTiming>();
             for (int i = 0; i < runners.Count; i++)
             {
                 var t = MethodTiming.From(runners[i].Name, times[i], BenchStatistics.Summarize(times[i], times[0], o.BootstrapResamples, seed), o.WideInterval);
-                methods.Add(t);
+                timings.Add(t);
                 if (t.WideInterval) wide.Add(t.Method);
             }
             var pairs = new List<PairRatio>();
@@ -83,7 +83,7 @@ public static class StepBenchmark
                 }
             return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, o.BlockSteps, data.Description,
                 machine with { LoadAverageEnd = MachineInfo.LoadAverage() }, new WarmupReport([stepWarmup, mixingWarmup]),
-                o.BootstrapResamples, o.WideInterval, wide, methods, pairs, parts, memory, VersionInfo.All);
+                o.BootstrapResamples, o.WideInterval, wide, timings, pairs, parts, memory, VersionInfo.All);
         }
         finally
         {
@@ -244,7 +244,7 @@ public static class StepBenchmark
         readonly ClassifierModel model;
         readonly Trainer trainer;
         readonly BenchData data;
-        readonly Func<Tensor, Tensor, Tensor> bce = SoftTargetLoss.ByName("bce");
+        readonly Func<Tensor, Tensor, Tensor> bce = SoftTargetLoss.Of(TrainingLoss.Bce);
 
         public Probes(BenchOptions o, BenchData data, Device device)
         {

@@ -62,7 +62,7 @@ public sealed class TrainingRunTests : IDisposable
     public void TensorBoard_HoldsEachEpochsScalars_WithUnixSecondWallTimes()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var m = TrainingRun.Run(Config(), new RunOptions(Path.Combine(dir, "a")));
+        var m = TrainingRun.Run(TestMethods.Catalog, Config(), new RunOptions(Path.Combine(dir, "a")));
         var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         var events = RLMix.Core.Tests.TensorBoard.EventFileReader.Read(Assert.Single(Directory.GetFiles(Path.Combine(dir, "a", "tb"))));
