@@ -21,10 +21,11 @@ internal sealed class RunConfigOptions
     public readonly Option<int?> LimitTest = new("--limit-test") { Description = "Use only N test images." };
     public readonly Option<string?> Device = new("--device") { Description = "cpu or cuda." };
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory of the data set's files." };
+    public readonly Option<string?> MemoryFormat = new("--memory-format") { Description = "Activation layout: channels_last (default, faster on CPU) or contiguous." };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Config, Method, Dataset, Model, Epochs, BatchSize, Seed, LimitTrain, LimitTest, Device, DataDir })
+        foreach (var o in new Option[] { Config, Method, Dataset, Model, Epochs, BatchSize, Seed, LimitTrain, LimitTest, Device, DataDir, MemoryFormat })
             command.Add(o);
     }
 
@@ -42,6 +43,7 @@ internal sealed class RunConfigOptions
             Epochs = p.GetValue(Epochs) ?? c.Epochs,
             Seed = p.GetValue(Seed) ?? c.Seed,
             Device = p.GetValue(Device) ?? c.Device,
+            MemoryFormat = p.GetValue(MemoryFormat) ?? c.MemoryFormat,
             Data = d with
             {
                 Dataset = p.GetValue(Dataset) ?? d.Dataset,

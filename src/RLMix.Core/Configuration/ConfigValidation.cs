@@ -15,6 +15,7 @@ public static class ConfigValidation
         OneOf("model", c.Model, ModelFactory.Names);
         OneOf("dataset", c.Data.Dataset, DatasetCatalog.Names);
         OneOf("device", c.Device, ["cpu", "cuda"]);
+        OneOf("memory_format", c.MemoryFormat, MemoryFormat.Names);
         OneOf("on-nonfinite", c.OnNonFinite, ["stop", "skip"]);
         OneOf("trainer.schedule", c.Trainer.Schedule, ["onecycle", "multistep"]);
         OneOf("trainer.loss", c.Trainer.Loss, ["soft-ce", "bce"]);
