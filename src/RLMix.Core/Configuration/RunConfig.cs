@@ -25,7 +25,7 @@ public sealed record RunConfig
     public string Device { get; init; } = "cpu";
 
     /// <summary>
-    /// Layout of the model's activations: channels_last (NHWC in memory; measured 1.3-1.7x faster on CPU, see
+    /// Layout of the model's activations: channels_last (NHWC in memory; measured 1.5-2.2x faster per core on CPU for the small CNN, see
     /// README, Speed) or contiguous (NCHW, PyTorch's default). Results agree up to the last bits. The default value is channels_last.
     /// </summary>
     public string MemoryFormat { get; init; } = Models.MemoryFormat.ChannelsLast;

@@ -37,6 +37,15 @@ public sealed class MemoryFormatTests
         Assert.Contains("channels_last, contiguous", e.Message);
     }
 
+    [Fact]
+    public void Config_RejectsAnUnknownMemoryFormat_NamingTheKey()
+    {
+        var config = new RLMix.Configuration.RunConfig { MemoryFormat = "nhwc" };
+        var e = Assert.Throws<UsageException>(() => RLMix.Configuration.ConfigValidation.Validate(config));
+        Assert.Contains("memory_format 'nhwc'", e.Message);
+        Assert.Contains("channels_last, contiguous", e.Message);
+    }
+
     // The input gradient is the convolution's input gradient passed back through the layout copy, so its
     // strides show which layout the first convolution ran in.
     [Theory]
