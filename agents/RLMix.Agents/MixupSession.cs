@@ -40,7 +40,7 @@ public sealed class MixupSession : IDisposable
         var device = torch.device(config.Device);
         var splits = DatasetCatalog.Load(config.Data, Seeds.Derive(config.Seed, "data"));
         var loader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
-        var model = ModelFactory.Create(config.Model, (int)loader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"));
+        var model = ModelFactory.Create(config.Model, (int)loader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"), config.MemoryFormat);
         model.to(device);
         int steps = Math.Min(maxBatches ?? int.MaxValue, loader.BatchesPerEpoch);
         var trainer = new Trainer(model, config.Trainer, steps, episodes);

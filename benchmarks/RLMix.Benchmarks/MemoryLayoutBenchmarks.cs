@@ -7,9 +7,10 @@ namespace RLMix.Benchmarks;
 
 /// <summary>
 /// Whether libtorch's channels-last layout makes the saliency pass or a training step of the small CNN
-/// faster on this CPU (batch 100, 3x32x32). libtorch's oneDNN convolution switches to channels-last
-/// when its input has channels-last strides, and BatchNorm, ReLU and max-pooling keep the layout, so
-/// only the input is converted.
+/// faster on this CPU (batch 100, 3x32x32), through the model's <see cref="ClassifierModel.MemoryFormat"/>.
+/// libtorch's oneDNN convolution switches to channels-last when its input has channels-last strides, and
+/// BatchNorm, ReLU and max-pooling keep the layout, so only the input is converted.
+/// For ratios on a loaded machine prefer <see cref="LayoutRounds"/> (alternating rounds).
 /// </summary>
 [MemoryDiagnoser]
 public class MemoryLayoutBenchmarks
@@ -24,17 +25,13 @@ public class MemoryLayoutBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        manual_seed(1);
-        model = new SmallCnn(3, 10);
+        model = (SmallCnn)ModelFactory.Create("small-cnn", 3, 10, seed: 1,
+            memoryFormat: ChannelsLast ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous);
         optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         using var g = new Generator(1);
-        var x = randn([100, 3, 32, 32], generator: g);
-        images = ChannelsLast ? ToChannelsLast(x) : x;
+        images = randn([100, 3, 32, 32], generator: g);
         labels = randint(0, 10, [100], generator: g);
     }
-
-    /// <summary>The same NCHW shape with the channel as the densest dimension (NHWC in memory).</summary>
-    static Tensor ToChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     [Benchmark]
     public void SaliencyPass()

@@ -8,13 +8,22 @@ namespace RLMix.Benchmarks;
 /// Micro-benchmarks of the mixers' inner functions and the Co-Mixup max-flow solver:
 /// <c>dotnet run -c Release --project benchmarks/RLMix.Benchmarks -- --filter '*'</c> (add <c>--job short</c> for a quick run).
 /// Whole training steps are timed by <c>rlmix bench</c> instead (a libtorch step is too heavy for BDN's defaults).
+/// <c>-- layout ...</c> times contiguous against channels-last in alternating rounds (<see cref="LayoutRounds"/>);
+/// <c>-- layout-masks ...</c> counts how often R-Mix's masks agree between the two over an epoch (<see cref="LayoutMaskAgreement"/>).
 /// </summary>
 public static class Program
 {
     // In process: the projects BenchmarkDotNet generates would copy an unpatched libLibTorchSharp.so
     // (see README, Troubleshooting); this build's copy is patched.
-    public static void Main(string[] args) =>
+    public static void Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "layout": LayoutRounds.Run(args[1..]); return;
+            case "layout-masks": LayoutMaskAgreement.Run(args[1..]); return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(
             args.Contains("--inProcess") ? args : [.. args, "--inProcess"],
             DefaultConfig.Instance.AddDiagnoser(MemoryDiagnoser.Default));
+    }
 }

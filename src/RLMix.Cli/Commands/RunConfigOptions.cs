@@ -30,6 +30,7 @@ internal sealed class RunConfigOptions(MethodCatalog methods, bool chooseMethod 
     public readonly Option<int?> LimitTest = new("--limit-test") { Description = "Use only N test images." };
     public readonly Option<string?> Device = new("--device") { Description = "cpu, cuda or cuda:N (GPU N)." };
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "Directory of the data set's files." };
+    public readonly Option<string?> MemoryFormat = new("--memory-format") { Description = "Activation layout: channels_last (default, faster on CPU) or contiguous." };
 
     /// <summary>The repeatable <c>--set key.path=value</c> of every command that reads a config.</summary>
     public static Option<string[]> SetOption() => new("--set")
@@ -40,7 +41,7 @@ internal sealed class RunConfigOptions(MethodCatalog methods, bool chooseMethod 
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Config, Set, Method, Dataset, Model, Epochs, BatchSize, Seed, LimitTrain, LimitTest, Device, DataDir })
+        foreach (var o in new Option[] { Config, Set, Method, Dataset, Model, Epochs, BatchSize, Seed, LimitTrain, LimitTest, Device, DataDir, MemoryFormat })
             if (chooseMethod || (o != Method && o != Epochs)) command.Add(o);
     }
 
@@ -70,6 +71,7 @@ internal sealed class RunConfigOptions(MethodCatalog methods, bool chooseMethod 
             Epochs = (chooseMethod ? p.GetValue(Epochs) : null) ?? c.Epochs,
             Seed = p.GetValue(Seed) ?? c.Seed,
             Device = p.GetValue(Device) ?? c.Device,
+            MemoryFormat = p.GetValue(MemoryFormat) ?? c.MemoryFormat,
             Data = d with
             {
                 Dataset = p.GetValue(Dataset) ?? d.Dataset,

@@ -26,6 +26,7 @@ public static class ConfigValidation
         OneOf("model", c.Model, ModelFactory.Names);
         OneOf("dataset", c.Data.Dataset, DatasetCatalog.Names);
         DeviceName.Check(c.Device);
+        OneOf("memory_format", c.MemoryFormat, MemoryFormat.Names);
         Positive("epochs", c.Epochs);
         Positive("batch-size", c.Data.BatchSize);
         Limits.InRange("batch-size", c.Data.BatchSize, 1, Limits.MaxBatchSize);

@@ -11,8 +11,13 @@ public static class ModelFactory
     /// generator seeded with <paramref name="seed"/> (see <see cref="DefaultInit"/>): the weights depend
     /// on the seed alone, not on torch's process-wide generator.
     /// </summary>
-    /// <exception cref="Errors.UsageException">Unknown <paramref name="name"/>; the message lists the allowed names.</exception>
-    public static ClassifierModel Create(string name, int inChannels, int numClasses, long seed)
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="inChannels">Image channels.</param>
+    /// <param name="numClasses">Number of classes.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="memoryFormat">The layout of the activations (<see cref="ClassifierModel.MemoryFormat"/>). The default value is channels_last.</param>
+    /// <exception cref="Errors.UsageException">Unknown <paramref name="name"/> or <paramref name="memoryFormat"/>; the message lists the allowed names.</exception>
+    public static ClassifierModel Create(string name, int inChannels, int numClasses, long seed, string memoryFormat = MemoryFormat.ChannelsLast)
     {
         ClassifierModel model = name switch
         {
@@ -22,6 +27,15 @@ public static class ModelFactory
         };
         using var generator = new TorchSharp.torch.Generator(unchecked((ulong)seed));
         DefaultInit.Apply(model, generator);
+        try
+        {
+            model.MemoryFormat = memoryFormat;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return model;
     }
 }

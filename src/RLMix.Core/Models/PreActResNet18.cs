@@ -53,7 +53,8 @@ public sealed class PreActResNet18 : ClassifierModel
     {
         if (input.dim() != 4)
             throw new ArgumentException($"PreActResNet18 expects [B, C, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
-        using var h0 = conv1.forward(input);
+        using var x = InMemoryFormat(input);
+        using var h0 = conv1.forward(x);
         using var h1 = layer1.forward(h0);
         using var h2 = layer2.forward(h1);
         using var h3 = layer3.forward(h2);

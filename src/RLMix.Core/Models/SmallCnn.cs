@@ -43,7 +43,8 @@ public sealed class SmallCnn : ClassifierModel
     {
         if (input.dim() != 4 || input.shape[2] < 8 || input.shape[3] < 8)
             throw new ArgumentException($"SmallCnn expects [B, C, H, W] with H, W >= 8; got [{string.Join(", ", input.shape)}].", nameof(input));
-        return features.forward(input);
+        using var x = InMemoryFormat(input);
+        return features.forward(x);
     }
 
     /// <inheritdoc />

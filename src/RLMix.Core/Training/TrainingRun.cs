@@ -39,7 +39,7 @@ public static class TrainingRun
         var trainLoader = DataLoader.ForTraining(splits.Train, config.Data, Seeds.Derive(config.Seed, "data"), device);
         var testLoader = DataLoader.ForEvaluation(splits.Test, config.Data, device, trainLoader.Normalization);
         var evaluator = new Evaluator(trainLoader.Normalization.Mean, trainLoader.Normalization.Std, eceBins: config.Eval.EceBins);
-        using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"));
+        using var model = ModelFactory.Create(config.Model, (int)trainLoader.ImageShape[0], splits.Train.NumClasses, Seeds.Derive(config.Seed, "model"), config.MemoryFormat);
         model.to(device);
         using var method = methods.Create(config.Method, config.Methods);
         method.Attach(model, Seeds.Derive(config.Seed, "method-init"));

@@ -49,6 +49,7 @@ public sealed class RunIdentityTests
     [InlineData("""{ "data": { "batch_size": 25 } }""", "data.batch_size: checkpoint has 50, this run 25")]
     [InlineData("""{ "rmix": { "alpha": 0.5 } }""", "rmix.alpha: checkpoint has 1, this run 0.5")]
     [InlineData("""{ "epochs": 3 }""", "epochs: checkpoint has 2, this run 3")]
+    [InlineData("""{ "memory_format": "contiguous" }""", "memory_format: checkpoint has channels_last, this run contiguous")]
     [InlineData("""{ "data": { "limit_train": 100 } }""", "data.limit_train: checkpoint has (not set), this run 100")]
     public void FirstDifference_NamesTheSettingAndBothValues(string change, string expected)
     {
