@@ -21,7 +21,7 @@ internal static class AgentCommand
         var command = new Command("agent", "Train a PPO agent in MixupEnv (one episode = one epoch of classifier training), or evaluate policies.");
         command.Add(CreateTrain(methods));
         command.Add(CreateEval(methods));
-        command.Add(CreateCheckEnv());
+        command.Add(CreateCheckEnv(methods));
         return command;
     }
 
@@ -106,9 +106,9 @@ internal static class AgentCommand
     /// observations in the space, finite rewards, an episode run to its end, no step after it. MixupEnv allows
     /// one reset per epoch of its run, so the check runs at least two episodes.
     /// </summary>
-    static Command CreateCheckEnv()
+    static Command CreateCheckEnv(MethodCatalog methods)
     {
-        var env = new EnvOptions();
+        var env = new EnvOptions(methods);
         var command = new Command("check-env", "Check MixupEnv as configured (data, model, reward or reward plug-in) against the Gymnasium API, like check_env: spaces, seeded resets, observations in the space, finite rewards, an episode to its end.");
         env.AddTo(command);
         command.SetAction(p => Cli.Run(p, ctx =>

@@ -41,7 +41,7 @@ public sealed class MemoryFormatTests
     public void Config_RejectsAnUnknownMemoryFormat_NamingTheKey()
     {
         var config = new RLMix.Configuration.RunConfig { MemoryFormat = "nhwc" };
-        var e = Assert.Throws<UsageException>(() => RLMix.Configuration.ConfigValidation.Validate(config));
+        var e = Assert.Throws<UsageException>(() => RLMix.Configuration.ConfigValidation.Validate(config, TestMethods.Catalog));
         Assert.Contains("memory_format 'nhwc'", e.Message);
         Assert.Contains("channels_last, contiguous", e.Message);
     }

@@ -8,8 +8,7 @@ public sealed class StepBenchmarkTests
     [Fact]
     public void Report_HasPerRoundRatiosWithIntervals_TheMachineAndTheWarmup()
     {
-        BuiltInMethods.RegisterAll();
-        var report = StepBenchmark.Run(new BenchOptions
+        var report = StepBenchmark.Run(TestMethods.Catalog, new BenchOptions
         {
             Methods = ["vanilla", "comixup"], BatchSize = 8, Image = [1, 32, 32], Steps = 3, BlockSteps = 1,
             Warmup = new(Window: 1, Tolerance: double.PositiveInfinity, MaxRounds: 3), PretrainSteps = 2, MemorySteps = 0, BootstrapResamples = 50,
