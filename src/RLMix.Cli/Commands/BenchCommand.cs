@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using RLMix.Benchmarks;
+using RLMix.Experiments.Benchmarks;
 using RLMix.Configuration;
 using RLMix.IO;
 using Spectre.Console;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using RLMix.Errors;
 using RLMix.IO;
-using RLMix.Mixing;
+using RLMix.Experiments.Mix;
 
 namespace RLMix.Cli.Commands;
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RLMix.Mixing;
 
 /// <summary>Shape checks shared by the pure mixing functions; messages name the field and the expected shape.</summary>
-static class MixShapes
+public static class MixShapes
 {
     public static void Check(Tensor images, Tensor targets, Tensor permutation)
     {

@@ -1,5 +1,4 @@
 using RLMix.Errors;
-using RLMix.Experiments;
 using RLMix.IO;
 
 namespace RLMix.Core.Tests.IO;
@@ -36,18 +35,4 @@ public sealed class SafeNameTests
     [InlineData("a_b")]
     [InlineData("0")]
     public void OrdinaryNames_AreAccepted(string name) => Assert.Null(SafeName.Problem(name));
-
-    [Theory]
-    [InlineData("'a b'", "a b", "a_b", "a/b")]
-    [InlineData("'..'", "ok", "..")]
-    [InlineData("'RMix' and 'rmix' differ only in letter case", "RMix", "rmix")]
-    [InlineData("two entries are named 'x'", "x", "x")]
-    public void EntryNames_ThatAreUnsafeOrShareADirectory_AreRefused(string expected, params string[] names)
-    {
-        var config = new ExperimentConfig { Entries = names.Select(n => new ExperimentEntry(n, "vanilla")).ToArray() };
-
-        var e = Assert.Throws<UsageException>(() => config.CheckEntryNames("c.json"));
-        Assert.StartsWith("c.json: ", e.Message);
-        Assert.Contains(expected, e.Message);
-    }
 }

@@ -18,7 +18,8 @@
 //     (Gauss-Seidel), with o_{-j} kept as a running sum of counts.
 //  5. |L| = 3 (Appendix C): in the first outer iteration every cell takes one input. Later, if the
 //     output's current labeling uses exactly two inputs {a, b}, one extra label 1/2 a + 1/2 b is added;
-//     with three or more, the three most used inputs a < b < c (ties: lower index) give extra labels
+//     with three or more, the three most used inputs a < b < c (ties: lower index; the official torch.topk's
+//     order among ties depends on library and device, see NOTES.md) give extra labels
 //     (a,b), (a,c), (b,c). An extra label's unary is the mean of its two inputs' costs minus 5e-4
 //     (a bonus for mixing); its smoothness cost is 0.25 to each of its two inputs and 1 to every other
 //     label. Plain labels stay available.
@@ -85,6 +86,7 @@ public sealed class CoMixupSolver
     private readonly int[] extraFirst = new int[3];
     private readonly int[] extraSecond = new int[3];
     private readonly bool[] assigned;        // [m', m]
+    private IEnumerator<(int, int, int)>? givenTopThree;
 
     /// <summary>Creates a solver for partitions of up to <see cref="CoMixupOptions.PartitionSize"/> inputs on an <paramref name="height"/> x <paramref name="width"/> grid.</summary>
     public CoMixupSolver(CoMixupOptions options, int height, int width)
@@ -120,12 +122,67 @@ public sealed class CoMixupSolver
     public CoMixupPartitionStats SolvePartition(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, Random random, Span<int> first, Span<int> second)
     {
         ArgumentNullException.ThrowIfNull(random);
+        var m = CheckShapes(unaryCost, compatibility, first, second);
+        if (m == 1)
+        {
+            first.Clear(); second.Clear();
+            return new CoMixupPartitionStats(0, 0, 0);
+        }
+
+        // Prior (choice 2), then the i.i.d. initialization (choice 8).
+        var prior = lambda.AsSpan(0, m);
+        DirichletSampler.Sample(random, options.Alpha, prior);
+        for (var idx = 0; idx < first.Length; idx++) first[idx] = random.Next(m);
+        return SolveFrom(unaryCost, compatibility, prior, first, second);
+    }
+
+    /// <summary>
+    /// Solves one partition from a given Dirichlet draw <paramref name="prior"/> <c>[m]</c> and initial
+    /// labeling <paramref name="initial"/> <c>[m', n]</c> (one input per cell), the two random draws the
+    /// other overload makes, so that a recorded run of the official code can be replayed exactly.
+    /// <paramref name="topThree"/>, if given, supplies the three most used inputs of each multi-label
+    /// cut in the order the cuts run, in place of this solver's tie rule (lower index first): the
+    /// official code takes them from <c>torch.topk</c>, whose order among equal counts depends on the
+    /// device and library. Each supplied triple must be a valid top three of the current counts.
+    /// </summary>
+    public CoMixupPartitionStats SolvePartition(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, ReadOnlySpan<double> prior, ReadOnlySpan<int> initial, Span<int> first, Span<int> second, IEnumerable<(int, int, int)>? topThree = null)
+    {
+        var m = CheckShapes(unaryCost, compatibility, first, second);
+        if (prior.Length != m) throw new ArgumentException($"prior must have {m} entries; got {prior.Length}.", nameof(prior));
+        if (initial.Length != first.Length) throw new ArgumentException($"initial must have {first.Length} entries; got {initial.Length}.", nameof(initial));
+        foreach (var label in initial)
+            if (label < 0 || label >= m) throw new ArgumentException($"initial labels must be in [0, {m}); got {label}.", nameof(initial));
+        initial.CopyTo(first);
+        givenTopThree = topThree?.GetEnumerator();
+        try
+        {
+            var stats = SolveFrom(unaryCost, compatibility, prior, first, second);
+            if (givenTopThree?.MoveNext() == true) throw new ArgumentException("More top-three choices were given than the solver made multi-label cuts.", nameof(topThree));
+            return stats;
+        }
+        finally
+        {
+            givenTopThree?.Dispose();
+            givenTopThree = null;
+        }
+    }
+
+    private int CheckShapes(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, Span<int> first, Span<int> second)
+    {
         var n = cells;
         var m = unaryCost.Length / n;
         if (m < 1 || m > maxInputs || unaryCost.Length != m * n)
             throw new ArgumentException($"unaryCost must be [m, {n}] with 1 <= m <= {maxInputs}; got {unaryCost.Length} values.", nameof(unaryCost));
         if (compatibility.Length != m * m) throw new ArgumentException($"compatibility must be [{m}, {m}].", nameof(compatibility));
         if (first.Length != m * n || second.Length != m * n) throw new ArgumentException($"first and second must have {m * n} entries.");
+        return m;
+    }
+
+    // Algorithm 1 from the initial labeling in first (one input per cell) and the prior draw.
+    private CoMixupPartitionStats SolveFrom(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, ReadOnlySpan<double> prior, Span<int> first, Span<int> second)
+    {
+        var n = cells;
+        var m = prior.Length;
         if (m == 1)
         {
             first.Clear(); second.Clear();
@@ -135,18 +192,12 @@ public sealed class CoMixupSolver
         // Scaling of the official code (choice 1).
         double beta = options.Beta / n, gamma = options.Gamma / n, eta = options.Eta / n, threshold = options.Tau * n;
 
-        // Prior (choice 2), then the i.i.d. initialization (choice 8).
-        DirichletSampler.Sample(random, options.Alpha, lambda.AsSpan(0, m));
         for (var i = 0; i < m; i++)
         {
-            var prior = -eta * Math.Log(lambda[i] + 1e-8);
-            for (var k = 0; k < n; k++) cost[i * n + k] = unaryCost[i * n + k] + prior;
+            var priorCost = -eta * Math.Log(prior[i] + 1e-8);
+            for (var k = 0; k < n; k++) cost[i * n + k] = unaryCost[i * n + k] + priorCost;
         }
-        for (var idx = 0; idx < m * n; idx++)
-        {
-            first[idx] = random.Next(m);
-            second[idx] = first[idx];
-        }
+        first.CopyTo(second);
 
         var costs = cost.AsSpan(0, m * n);
         var objective = new CoMixupObjective(m, m, height, width, costs, compatibility, beta, gamma);
@@ -324,8 +375,14 @@ public sealed class CoMixupSolver
     }
 
     // The three most used inputs (ties: lower index), returned in index order.
-    private static void Top3(ReadOnlySpan<double> count, int m, out int a, out int b, out int c)
+    private void Top3(ReadOnlySpan<double> count, int m, out int a, out int b, out int c)
     {
+        if (givenTopThree is not null)
+        {
+            if (!givenTopThree.MoveNext()) throw new InvalidOperationException("Fewer top-three choices were given than the solver made multi-label cuts.");
+            GivenTop3(count, m, givenTopThree.Current, out a, out b, out c);
+            return;
+        }
         int t0 = -1, t1 = -1, t2 = -1;
         for (var i = 0; i < m; i++)
         {
@@ -337,6 +394,21 @@ public sealed class CoMixupSolver
         Span<int> top = [t0, t1, t2];
         top.Sort();
         a = top[0]; b = top[1]; c = top[2];
+    }
+
+    // A given triple is accepted only if no input outside it has a higher count than one inside it.
+    private static void GivenTop3(ReadOnlySpan<double> count, int m, (int, int, int) given, out int a, out int b, out int c)
+    {
+        Span<int> top = [given.Item1, given.Item2, given.Item3];
+        top.Sort();
+        a = top[0]; b = top[1]; c = top[2];
+        if (a < 0 || c >= m || a == b || b == c) throw new ArgumentException($"top three ({a}, {b}, {c}) must be three distinct inputs in [0, {m}).");
+        var lowestInside = Math.Min(count[a], Math.Min(count[b], count[c]));
+        for (var i = 0; i < m; i++)
+        {
+            if (i != a && i != b && i != c && count[i] > lowestInside)
+                throw new ArgumentException($"top three ({a}, {b}, {c}) is not a top three of the label counts: input {i} is used {count[i]} times, more than {lowestInside}.");
+        }
     }
 
     private static int Quantize(double value) => Quantize((float)value);

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using RLMix.Errors;
+using RLMix.Mixing;
 using static TorchSharp.torch;
 
-namespace RLMix.Mixing;
+namespace RLMix.Experiments.Mix;
 
 /// <summary>
 /// The Tensor JSON of <c>rlmix mix</c>: <c>{ "shape": [..], "data": [flat row-major numbers] }</c>. Reading

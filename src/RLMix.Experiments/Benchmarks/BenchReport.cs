@@ -1,4 +1,4 @@
-namespace RLMix.Benchmarks;
+namespace RLMix.Experiments.Benchmarks;
 
 /// <summary>The JSON that <c>rlmix bench --out</c> writes (documented in the README).</summary>
 public sealed record BenchReport(

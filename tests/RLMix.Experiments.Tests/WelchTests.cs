@@ -1,6 +1,6 @@
 using RLMix.Experiments;
 
-namespace RLMix.Core.Tests.Experiments;
+namespace RLMix.Experiments.Tests;
 
 public sealed class WelchTests
 {

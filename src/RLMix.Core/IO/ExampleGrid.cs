@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
 using RLMix.Errors;
+using RLMix.Mixing;
 using static TorchSharp.torch;
 
-namespace RLMix.Mixing;
+namespace RLMix.IO;
 
 /// <summary>
 /// Writes mixed images as a PNG grid, with a companion Markdown file (same path, extension .md)

@@ -1,7 +1,7 @@
 using RLMix.Experiments;
 using RLMix.Training;
 
-namespace RLMix.Core.Tests.Experiments;
+namespace RLMix.Experiments.Tests;
 
 public sealed class ComparisonReportTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace RLMix.Benchmarks;
+namespace RLMix.Experiments.Benchmarks;
 
 /// <summary>What the step benchmark measures.</summary>
 public sealed record BenchOptions

@@ -2,9 +2,10 @@ using System.Text;
 using System.Text.Json;
 using RLMix.Configuration;
 using RLMix.Errors;
+using RLMix.Mixing;
 using static TorchSharp.torch;
 
-namespace RLMix.Mixing;
+namespace RLMix.Experiments.Mix;
 
 /// <summary>
 /// The library side of <c>rlmix mix</c>: applies one mixer to explicit tensors read from Tensor JSON
@@ -132,15 +133,15 @@ public static class MixCommandCore
         long b = images.shape[0], h = images.shape[2], w = images.shape[3];
         var saliency = ReadTensor(root, "saliency", $"[B, H, W] = [{b}, {h}, {w}]", [b, h, w]);
         long seed = ReadInteger(root, "seed");
-        var options = new CoMixup.CoMixupOptions();
+        var options = new Mixing.CoMixup.CoMixupOptions();
         if (root.TryGetProperty("settings", out var settings))
         {
-            try { options = settings.Deserialize<CoMixup.CoMixupOptions>(Configuration.ConfigFile.JsonOptions) ?? options; }
+            try { options = settings.Deserialize<Mixing.CoMixup.CoMixupOptions>(Configuration.ConfigFile.JsonOptions) ?? options; }
             catch (JsonException e) { throw new UsageException($"Field 'settings': {Configuration.ConfigFile.Describe(e)}"); }
         }
         options.Validate();
-        var z = CoMixup.CoMixup.Solve(saliency, options, seed);
-        var result = CoMixup.CoMixup.Mix(images, targets, z);
+        var z = Mixing.CoMixup.CoMixup.Solve(saliency, options, seed);
+        var result = Mixing.CoMixup.CoMixup.Mix(images, targets, z);
         using var assignment = tensor(z.ToDenseMask(), [b, b, z.GridHeight, z.GridWidth]);
         return Output(result, null, null, assignment);
     }

@@ -3,7 +3,7 @@ using RLMix.Errors;
 using RLMix.Experiments;
 using RLMix.Training;
 
-namespace RLMix.Core.Tests.Experiments;
+namespace RLMix.Experiments.Tests;
 
 /// <summary>How a comparison judges existing cell directories; no cell is trained here (every case is refused first).</summary>
 public sealed class ComparisonCellTests : IDisposable

@@ -1,7 +1,7 @@
 using MathNet.Numerics.Distributions;
 using RLMix.Experiments;
 
-namespace RLMix.Core.Tests.Experiments;
+namespace RLMix.Experiments.Tests;
 
 public sealed class PairedTTests
 {

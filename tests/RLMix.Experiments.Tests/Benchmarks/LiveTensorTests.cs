@@ -1,7 +1,7 @@
 using RLMix.Agents;
-using RLMix.Benchmarks;
+using RLMix.Experiments.Benchmarks;
 
-namespace RLMix.Agents.Tests;
+namespace RLMix.Experiments.Tests.Benchmarks;
 
 /// <summary>Every method, RL-Mix's online agent included, leaves no tensor alive across training steps.</summary>
 public sealed class LiveTensorTests

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RLMix.Errors;
+using RLMix.Experiments.Mix;
 using RLMix.Mixing;
 using static TorchSharp.torch;
 
-namespace RLMix.Core.Tests.Mixing;
+namespace RLMix.Experiments.Tests.Mix;
 
 public sealed class MixCommandCoreTests
 {

@@ -7,7 +7,7 @@ using RLMix.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RLMix.Benchmarks;
+namespace RLMix.Experiments.Benchmarks;
 
 /// <summary>
 /// Times one full training step of each method (saliency, mixing, solver, agent included) on the

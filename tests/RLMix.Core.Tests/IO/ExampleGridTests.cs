@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using RLMix.Mixing;
+using RLMix.IO;
 using static TorchSharp.torch;
 
-namespace RLMix.Core.Tests.Mixing;
+namespace RLMix.Core.Tests.IO;
 
 public sealed class ExampleGridTests
 {

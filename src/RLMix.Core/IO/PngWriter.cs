@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace RLMix.Mixing;
+namespace RLMix.IO;
 
 /// <summary>A minimal PNG encoder: 8-bit RGB, no filtering, one zlib IDAT chunk. Enough for example grids without a native image library.</summary>
 static class PngWriter

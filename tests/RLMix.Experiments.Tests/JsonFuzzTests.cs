@@ -1,10 +1,11 @@
 using FsCheck.Xunit;
 using RLMix.Configuration;
 using RLMix.Errors;
+using RLMix.Experiments.Mix;
 using RLMix.Mixing;
 using RLMix.Training;
 
-namespace RLMix.Core.Tests.Configuration;
+namespace RLMix.Experiments.Tests;
 
 /// <summary>
 /// Mutated JSON fed to the config reader and to <c>rlmix mix</c>'s tensor-JSON reader: each input either
