@@ -94,7 +94,7 @@ public sealed class SlurmArrayTests : IDisposable
         string bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
         string record = Path.Combine(dir, "scontrol.txt");
         File.WriteAllText(Path.Combine(bin, "scontrol"), $"#!/bin/sh\necho \"$@\" > '{record}'\n");
-        File.SetUnixFileMode(Path.Combine(bin, "scontrol"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(bin, "scontrol"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string script = Path.Combine(dir, "compare.sbatch");
         File.WriteAllText(script, SlurmArray.Script("t", [3], Path.Combine(dir, "out"), dir, ["bash", "-c", rlmixBody, "rlmix"], []));
 

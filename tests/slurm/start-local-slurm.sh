@@ -27,6 +27,10 @@ if [ -e "$dir/slurmctld.pid" ] || [ -e "$dir/slurmd.pid" ] || [ -e "$dir/munge/m
 fi
 # munged runs as the munge user and refuses directories others can write to.
 chmod 755 "$dir"
+if ! runuser -u munge -- test -x "$dir"; then
+  echo "error: the munge user cannot reach $dir (a parent directory is private); choose a directory under a path others can traverse" >&2
+  exit 2
+fi
 mkdir -p "$dir/munge" "$dir/state" "$dir/spool" "$dir/log"
 chown munge:munge "$dir/munge"
 chmod 755 "$dir/munge"

@@ -23,9 +23,12 @@ stop() {
 
 if [ -f "$dir/slurm.conf" ] && [ -f "$dir/slurmctld.pid" ]; then
   export SLURM_CONF="$dir/slurm.conf"
-  # Jobs first, so that no task of this cluster outlives it.
-  scancel --full --signal=KILL --user="$(id -un)" 2>/dev/null
-  scancel --user="$(id -un)" 2>/dev/null
+  # Jobs first (every job of this private cluster, whoever submitted it), so that no task outlives it.
+  jobs=$(squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')
+  if [ -n "${jobs// /}" ]; then
+    scancel --full --signal=KILL $jobs 2>/dev/null
+    scancel $jobs 2>/dev/null
+  fi
   for _ in $(seq 1 50); do
     [ -z "$(squeue -h 2>/dev/null)" ] && break
     sleep 0.2

@@ -25,20 +25,23 @@ internal sealed class LocalSlurm : IDisposable
     /// <summary>The cluster's slurm.conf: the SLURM_CONF of every Slurm command and of rlmix --submit.</summary>
     public string Conf { get; }
 
+    static bool IsRoot => Environment.UserName == "root";
+
     /// <summary>Why this machine cannot run the cluster (packages missing, not root), or null when it can.</summary>
     public static string? MissingReason()
     {
         if (!OperatingSystem.IsLinux()) return "a local Slurm cluster needs Linux";
         var missing = Programs.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0) return $"Slurm is not installed ({string.Join(", ", missing)} missing): apt-get install -y slurm-wlm munge";
-        if (Environment.UserName != "root") return "the local Slurm cluster runs slurmd, which needs root";
+        if (!IsRoot && Run("sudo", ["-n", "true"], TimeSpan.FromSeconds(30)).ExitCode != 0)
+            return "the local Slurm cluster runs slurmd, which needs root (or passwordless sudo)";
         return null;
     }
 
     /// <summary>Starts the cluster in <paramref name="dir"/>; throws with the script's output when it does not come up.</summary>
     public static LocalSlurm Start(string dir)
     {
-        var (code, output) = Run(Path.Combine(Scripts, "start-local-slurm.sh"), [dir], TimeSpan.FromMinutes(2));
+        var (code, output) = AsRoot(Path.Combine(Scripts, "start-local-slurm.sh"), dir);
         var cluster = new LocalSlurm(dir, Path.Combine(dir, "slurm.conf"));
         if (code != 0)
         {
@@ -65,14 +68,31 @@ internal sealed class LocalSlurm : IDisposable
         }
     }
 
-    public void Dispose() => Run(Path.Combine(Scripts, "stop-local-slurm.sh"), [dir], TimeSpan.FromMinutes(2));
+    public void Dispose()
+    {
+        AsRoot(Path.Combine(Scripts, "stop-local-slurm.sh"), dir);
+        // The daemons' state and logs belong to root.
+        if (!IsRoot) Run("sudo", ["-n", "rm", "-rf", "--", dir], TimeSpan.FromMinutes(1));
+    }
+
+    static (int ExitCode, string Output) AsRoot(string script, string dir) =>
+        IsRoot ? Run(script, [dir], TimeSpan.FromMinutes(2)) : Run("sudo", ["-n", script, dir], TimeSpan.FromMinutes(2));
 
     static (int ExitCode, string Output) Run(string program, string[] args, TimeSpan timeout, string? conf = null)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (conf != null) psi.Environment["SLURM_CONF"] = conf;
-        using var p = Process.Start(psi)!;
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, $"{program}: {e.Message}");
+        }
+        using var _ = p;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
