@@ -15,12 +15,13 @@ internal static class CompareCommand
         var outDir = new Option<string?>("--out", "-o") { Description = "Output directory (default runs/compare-NAME)." };
         var rerunChanged = new Option<bool>("--rerun-changed") { Description = "Redo the cells that were run with other settings than the config now gives (their directories are replaced); without it such cells are an error." };
         var listCells = new Option<bool>("--list-cells") { Description = "Print the cells (index, entry, seed, state: done/partial/new/changed, directory) and exit; the indices are those of --cell." };
-        var cell = new Option<int?>("--cell") { Description = "Run only cell K (what a Slurm array task runs); only its directory is locked, so cells can run at once on several nodes." };
+        var cell = new Option<int?>("--cell") { HelpName = "K", Description = "Run only cell K (what a Slurm array task runs); only its directory is locked, so cells can run at once on several nodes." };
         var collect = new Option<bool>("--collect") { Description = "Train nothing: write results.md/csv/json and plots from the finished cells, or name the cells that are missing or failed and how to run just those." };
         var slurm = new Option<bool>("--slurm") { Description = "Write DIR/slurm/compare.sbatch, a Slurm job array of the unfinished cells (a task per cell; SIGTERM before the time limit checkpoints and requeues). DIR must be on a file system all nodes share." };
         var submit = new Option<bool>("--submit") { Description = "With --slurm: also submit the script with sbatch and print the job id." };
         var sbatchOption = new Option<string[]>("--sbatch-option")
         {
+            HelpName = "OPT",
             Description = "With --slurm: an #SBATCH line for your cluster, e.g. --sbatch-option=--partition=gpu --sbatch-option=--time=24:00:00 --sbatch-option=--gres=gpu:1 --sbatch-option=--cpus-per-task=4 --sbatch-option=--mem=16G (repeatable).",
             Arity = ArgumentArity.OneOrMore,
         };
