@@ -54,8 +54,8 @@ public sealed class SlurmArrayTests : IDisposable
         Assert.Equal(word, output);
     }
 
-    // The stand-in for rlmix prints its cell, then runs until SIGTERM, which it answers like rlmix: a checkpoint, exit 143.
-    const string Checkpointing = "echo \"cell $2\"; trap 'echo checkpoint written; exit 143' TERM; while true; do sleep 0.05; done";
+    // The stand-in for rlmix sets its handler, prints its cell (the test signals on that line), then runs until SIGTERM, which it answers like rlmix: a checkpoint, exit 143.
+    const string Checkpointing = "trap 'echo checkpoint written; exit 143' TERM; echo \"cell $2\"; while true; do sleep 0.05; done";
 
     [Fact]
     public void Sigterm_ReachesRlmix_AndACheckpointedTaskIsRequeued()
@@ -82,7 +82,7 @@ public sealed class SlurmArrayTests : IDisposable
     [Fact]
     public void Sigterm_ToATaskThatDoesNotCheckpoint_IsNotRequeued()
     {
-        var (code, _, requeued) = RunScript("echo \"cell $2\"; trap 'exit 1' TERM; while true; do sleep 0.05; done", terminate: true);
+        var (code, _, requeued) = RunScript("trap 'exit 1' TERM; echo \"cell $2\"; while true; do sleep 0.05; done", terminate: true);
 
         Assert.Equal(1, code);
         Assert.Equal("", requeued);
