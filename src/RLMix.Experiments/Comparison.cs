@@ -33,13 +33,7 @@ public static class Comparison
         // Every cell is judged before any is trained, so a refused comparison has changed nothing.
         var statuses = cells.Select(c => c.Status()).ToList();
         var changed = cells.Where(c => statuses[c.Index].State == CellState.Changed).ToList();
-        if (changed.Count > 0 && !rerunChanged)
-            throw new UsageException(
-                $"{changed.Count} cell(s) in '{outDir}' were run with other settings than the comparison config now gives:{Environment.NewLine}"
-                + string.Concat(changed.Take(20).Select(c => $"  {statuses[c.Index].Change}{Environment.NewLine}"))
-                + (changed.Count > 20 ? $"  ... and {changed.Count - 20} more{Environment.NewLine}" : "")
-                + "Their results would be reported under the new settings. Pass --rerun-changed to redo exactly these cells (their directories are replaced), "
-                + "restore the config, or choose another --out.");
+        if (!rerunChanged) RefuseChanged(changed.Select(c => statuses[c.Index].Change!).ToList(), outDir);
         foreach (var cell in changed)
         {
             info?.Invoke($"Rerunning {statuses[cell.Index].Change}.");
@@ -66,10 +60,33 @@ public static class Comparison
             results.Add(new CellResult(cell.Entry.Name, cell.Seed, cell.Directory, metrics));
         }
 
+        return WriteReports(config, outDir, results);
+    }
+
+    /// <summary>Writes results.md/csv/json and the plots of finished <paramref name="results"/> into <paramref name="outDir"/>.</summary>
+    public static ComparisonResult WriteReports(ExperimentConfig config, string outDir, IReadOnlyList<CellResult> results)
+    {
         var summary = ComparisonResult.From(config, results);
         ComparisonReport.Write(summary, outDir);
         ComparisonPlots.Write(summary, outDir);
         return summary;
+    }
+
+    /// <summary>
+    /// Throws when some cells were run with other settings than the config now gives (each named with its first
+    /// difference, at most 20), with the ways out: --rerun-changed, restoring the config, another --out.
+    /// </summary>
+    /// <param name="changed">The <see cref="CellStatus.Change"/> of each cell whose state is <see cref="CellState.Changed"/>.</param>
+    /// <exception cref="UsageException"><paramref name="changed"/> is not empty.</exception>
+    public static void RefuseChanged(IReadOnlyList<string> changed, string outDir)
+    {
+        if (changed.Count == 0) return;
+        throw new UsageException(
+            $"{changed.Count} cell(s) in '{outDir}' were run with other settings than the comparison config now gives:{Environment.NewLine}"
+            + string.Concat(changed.Take(20).Select(c => $"  {c}{Environment.NewLine}"))
+            + (changed.Count > 20 ? $"  ... and {changed.Count - 20} more{Environment.NewLine}" : "")
+            + "Their results would be reported under the new settings. Pass --rerun-changed to redo exactly these cells (their directories are replaced), "
+            + "restore the config, or choose another --out.");
     }
 
     /// <summary>Reads a finished cell's metrics.json.</summary>

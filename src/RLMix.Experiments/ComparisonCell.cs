@@ -30,6 +30,33 @@ public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed,
         return cells;
     }
 
+    /// <summary>
+    /// Runs this cell alone, as a Slurm array task does (<c>rlmix compare --cell K</c>): a finished cell is skipped, an
+    /// interrupted one resumes from its checkpoint, a changed one is refused unless <paramref name="rerunChanged"/>.
+    /// Only the cell's directory is locked (by the run), so the cells of one comparison can run at the same time in
+    /// several processes or on several nodes of a shared file system; a second writer of the same cell is refused.
+    /// </summary>
+    /// <param name="starting">Called once the cell will be trained (its directory exists), e.g. to open its log.</param>
+    /// <returns>The cell's metrics, and whether it had finished earlier (then nothing was run).</returns>
+    /// <exception cref="Errors.UsageException">The cell was run with other settings, or another process writes it.</exception>
+    /// <exception cref="RunInterruptedException"><paramref name="cancel"/> fired; a checkpoint was written.</exception>
+    public (RunMetrics Metrics, bool Skipped) RunAlone(bool rerunChanged = false, Action? starting = null, ITrainingObserver? observer = null,
+        CancellationToken cancel = default, Action<string>? info = null)
+    {
+        var status = Status();
+        if (status is { State: CellState.Finished, Metrics: { } done }) return (done, true);
+        IO.OutputDirectory.Create(Directory);
+        if (status.State == CellState.Changed)
+        {
+            if (!rerunChanged) Comparison.RefuseChanged([status.Change!], Path.GetDirectoryName(Path.GetDirectoryName(Directory))!);
+            info?.Invoke($"Rerunning {status.Change}.");
+            using var cellLock = IO.DirectoryLock.Acquire(Directory, "cell directory");
+            cellLock.DeleteContents();
+        }
+        starting?.Invoke();
+        return (TrainingRun.Run(Config, new RunOptions(Directory, Resume: true), observer, cancel), false);
+    }
+
     /// <summary>What the cell's directory holds, judged against <see cref="Identity"/>.</summary>
     /// <exception cref="Errors.DataException">The recorded identity or a finished cell's metrics.json is damaged; the message names the file.</exception>
     public CellStatus Status()

@@ -74,3 +74,28 @@ public sealed class HangingReward : IRewardFunction
         return context.Q.mean();
     }
 }
+
+/// <summary>
+/// The mean q (as <see cref="MeanQReward"/>), but its Nth call in a process waits until a file exists: the file is the
+/// environment variable RLMIX_SAMPLE_GATE, N is RLMIX_SAMPLE_GATE_AT (default 2); without RLMIX_SAMPLE_GATE it never
+/// waits. A test can so hold a run at an exact batch (it prints "waiting at the gate" to stderr), signal it, and let it
+/// go on. The values do not depend on the wait.
+/// </summary>
+public sealed class GatedReward : IRewardFunction
+{
+    int calls;
+
+    public string Name => "gated";
+
+    public Tensor Compute(RewardContext context)
+    {
+        string? gate = Environment.GetEnvironmentVariable("RLMIX_SAMPLE_GATE");
+        int at = int.TryParse(Environment.GetEnvironmentVariable("RLMIX_SAMPLE_GATE_AT"), out var n) ? n : 2;
+        if (gate is not null && ++calls == at && !File.Exists(gate))
+        {
+            Console.Error.WriteLine("waiting at the gate");
+            while (!File.Exists(gate)) Thread.Sleep(50);
+        }
+        return context.Q.mean();
+    }
+}

@@ -92,6 +92,12 @@ public sealed class DirectoryLock : IDisposable
     }
 
     /// <summary>
+    /// Who holds, or last held without releasing, the lock of <paramref name="directory"/>, from its holder record;
+    /// null when there is none. Reading it takes no lock, so it cannot tell a running holder from a killed one.
+    /// </summary>
+    public static LockHolder? RecordedHolder(string directory) => ReadHolder(Path.Combine(directory, HolderFileName));
+
+    /// <summary>
     /// Deletes everything in the locked directory except the lock, so that the holder can start it afresh
     /// without another writer slipping in between.
     /// </summary>
