@@ -1,3 +1,4 @@
+using RLMix.Training;
 using RLMix.IO;
 
 namespace RLMix.Experiments;
@@ -12,8 +13,8 @@ public sealed partial record CellOverview(ComparisonCell Cell, CellStatus Status
 {
     /// <summary>Every cell of <paramref name="config"/> under <paramref name="outDir"/>, in run order (nothing is written or locked).</summary>
     /// <exception cref="Errors.DataException">A cell's recorded identity or metrics.json is damaged; the message names the file.</exception>
-    public static IReadOnlyList<CellOverview> All(ExperimentConfig config, string outDir) =>
-        ComparisonCell.All(config, outDir).Select(c =>
+    public static IReadOnlyList<CellOverview> All(ExperimentConfig config, string outDir, MethodCatalog methods) =>
+        ComparisonCell.All(config, outDir, methods).Select(c =>
         {
             string log = SlurmArray.TaskLog(outDir, c.Index);
             return new CellOverview(c, c.Status(), DirectoryLock.RecordedHolder(c.Directory), File.Exists(log) ? log : null);

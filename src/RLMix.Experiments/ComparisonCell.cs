@@ -40,7 +40,7 @@ public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed,
     /// <returns>The cell's metrics, and whether it had finished earlier (then nothing was run).</returns>
     /// <exception cref="Errors.UsageException">The cell was run with other settings, or another process writes it.</exception>
     /// <exception cref="RunInterruptedException"><paramref name="cancel"/> fired; a checkpoint was written.</exception>
-    public (RunMetrics Metrics, bool Skipped) RunAlone(bool rerunChanged = false, Action? starting = null, ITrainingObserver? observer = null,
+    public (RunMetrics Metrics, bool Skipped) RunAlone(MethodCatalog methods, bool rerunChanged = false, Action? starting = null, ITrainingObserver? observer = null,
         CancellationToken cancel = default, Action<string>? info = null)
     {
         var status = Status();
@@ -54,7 +54,7 @@ public sealed record ComparisonCell(int Index, ExperimentEntry Entry, long Seed,
             cellLock.DeleteContents();
         }
         starting?.Invoke();
-        return (TrainingRun.Run(Config, new RunOptions(Directory, Resume: true), observer, cancel), false);
+        return (TrainingRun.Run(methods, Config, new RunOptions(Directory, Resume: true), observer, cancel), false);
     }
 
     /// <summary>What the cell's directory holds, judged against <see cref="Identity"/>.</summary>

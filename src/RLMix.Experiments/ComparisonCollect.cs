@@ -1,3 +1,4 @@
+using RLMix.Training;
 using RLMix.Errors;
 using RLMix.IO;
 
@@ -14,13 +15,13 @@ public static class ComparisonCollect
     /// <param name="howToRun">The commands that run the given unfinished cell indices, for the message.</param>
     /// <exception cref="UsageException">No such directory, cells run with other settings, or the directory is locked.</exception>
     /// <exception cref="DataException">Some cells have not finished (each named, with its state and Slurm log).</exception>
-    public static ComparisonResult Collect(ExperimentConfig config, string outDir, Func<IReadOnlyList<int>, string> howToRun)
+    public static ComparisonResult Collect(ExperimentConfig config, string outDir, MethodCatalog methods, Func<IReadOnlyList<int>, string> howToRun)
     {
-        ComparisonCell.All(config, outDir); // entry names are checked before any path is used
+        ComparisonCell.All(config, outDir, methods); // entry names are checked before any path is used
         if (!Directory.Exists(outDir))
             throw new UsageException($"--collect: the comparison directory '{outDir}' does not exist; run the cells first (rlmix compare --slurm --submit, or rlmix compare).");
         using var directoryLock = DirectoryLock.Acquire(outDir, "comparison directory");
-        var cells = CellOverview.All(config, outDir);
+        var cells = CellOverview.All(config, outDir, methods);
         Comparison.RefuseChanged(cells.Where(c => c.Status.State == CellState.Changed).Select(c => c.Status.Change!).ToList(), outDir);
         var unfinished = cells.Where(c => c.Status.State != CellState.Finished).ToList();
         if (unfinished.Count > 0)

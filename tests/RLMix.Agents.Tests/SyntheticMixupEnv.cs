@@ -1,4 +1,5 @@
 using RLMix.Envs;
+using RLMix.Envs.Mixup;
 using RLMix.Envs.Spaces;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace RLMix.Agents.Tests;
 /// it is K-1 if the left half holds more mass else 0. The env reward is their mean. Episodes of
 /// <c>length</c> steps end truncated.
 /// </summary>
-sealed class SyntheticMixupEnv : IEnv<Tensor, Tensor>
+sealed class SyntheticMixupEnv : IEnv<Tensor, Tensor>, IObservationLayoutEnv
 {
     const int Grid = 8, Classes = 10;
     readonly EpisodeGuard guard = new(nameof(SyntheticMixupEnv));
@@ -36,6 +37,7 @@ sealed class SyntheticMixupEnv : IEnv<Tensor, Tensor>
     }
 
     public int BatchSize { get; }
+    public ObservationLayout Layout { get; } = new(Grid, Classes);
     public int Choices { get; }
     public Space<Tensor> ObservationSpace => observationSpace;
     public Space<Tensor> ActionSpace => actionSpace;

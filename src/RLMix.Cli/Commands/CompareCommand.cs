@@ -56,22 +56,22 @@ internal static class CompareCommand
             IO.OutputDirectory.Check(dir);
             if (p.GetValue(listCells))
             {
-                CompareSlurm.ListCells(experiment, dir);
+                CompareSlurm.ListCells(experiment, dir, methods);
                 return 0;
             }
             if (p.GetValue(slurm))
             {
                 string[] global = ["--grace-period", p.GetValue(Cli.GracePeriod).ToString("R", System.Globalization.CultureInfo.InvariantCulture), .. p.GetValue(Cli.Verbose) ? new[] { "--verbose" } : []];
-                return CompareSlurm.Write(ctx, configPath, experiment, dir, p.GetValue(submit), sbatchOptions, p.GetValue(rerunChanged), global);
+                return CompareSlurm.Write(ctx, configPath, experiment, methods, dir, p.GetValue(submit), sbatchOptions, p.GetValue(rerunChanged), global);
             }
             if (p.GetValue(collect))
             {
-                var collected = ComparisonCollect.Collect(experiment, dir, cells => CompareSlurm.HowToRun(configPath, dir, cells));
+                var collected = ComparisonCollect.Collect(experiment, dir, methods, cells => CompareSlurm.HowToRun(configPath, dir, cells));
                 System.Console.WriteLine(ComparisonReport.Markdown(collected));
                 ctx.Logger.LogInformation("Wrote {Dir}/results.md, results.csv, results.json and plots from the {Cells} cells.", dir, collected.Cells.Count);
                 return 0;
             }
-            if (p.GetValue(cell) is int k) return RunCell(ctx, experiment, dir, k, p.GetValue(rerunChanged));
+            if (p.GetValue(cell) is int k) return RunCell(ctx, experiment, methods, dir, k, p.GetValue(rerunChanged));
             int cells = experiment.Entries.Length * experiment.Seeds.Length;
             ctx.Logger.LogInformation("rlmix compare '{Name}': {Entries} entries x {Seeds} seeds = {Cells} cells -> {Dir}",
                 experiment.Name, experiment.Entries.Length, experiment.Seeds.Length, cells, dir);
@@ -102,14 +102,14 @@ internal static class CompareCommand
     }
 
     /// <summary><c>--cell K</c>: runs one cell, logging to its directory's log.txt.</summary>
-    static int RunCell(Cli.Context ctx, ExperimentConfig experiment, string dir, int k, bool rerunChanged)
+    static int RunCell(Cli.Context ctx, ExperimentConfig experiment, MethodCatalog methods, string dir, int k, bool rerunChanged)
     {
-        var cells = ComparisonCell.All(experiment, dir);
+        var cells = ComparisonCell.All(experiment, dir, methods);
         if (k < 0 || k >= cells.Count)
             throw new Errors.UsageException($"--cell {k} is out of range: the comparison '{experiment.Name}' has {cells.Count} cells, 0 to {cells.Count - 1} (rlmix compare --list-cells shows them).");
         var cell = cells[k];
         ctx.Logger.LogInformation("rlmix compare '{Name}' cell {K} of 0-{Last}: {Label} -> {Dir}", experiment.Name, k, cells.Count - 1, cell.Label, cell.Directory);
-        var (_, skipped) = ProgressObserver.Run(ctx.Logger, observer => cell.RunAlone(rerunChanged, () => ctx.OpenLogFile(Path.Combine(cell.Directory, "log.txt")),
+        var (_, skipped) = ProgressObserver.Run(ctx.Logger, observer => cell.RunAlone(methods, rerunChanged, () => ctx.OpenLogFile(Path.Combine(cell.Directory, "log.txt")),
             observer, ctx.Cancel, message => ctx.Logger.LogInformation("{Message:l}", message)));
         ctx.Logger.LogInformation(skipped ? "Cell {K} {Label} had finished earlier; nothing to do." : "Cell {K} {Label} finished.", k, cell.Label);
         return 0;

@@ -1,3 +1,4 @@
+using RLMix.Training;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -14,9 +15,9 @@ namespace RLMix.Cli.Commands;
 internal static class CompareSlurm
 {
     /// <summary>Prints every cell: index, entry, seed, state, directory and what else is known.</summary>
-    public static void ListCells(ExperimentConfig experiment, string dir)
+    public static void ListCells(ExperimentConfig experiment, string dir, MethodCatalog methods)
     {
-        var cells = CellOverview.All(experiment, dir);
+        var cells = CellOverview.All(experiment, dir, methods);
         var rows = cells.Select(c => new[] { c.Cell.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Cell.Entry.Name, c.Cell.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), c.State, c.Cell.Directory, c.Note }).ToList();
         string[] header = ["index", "entry", "seed", "state", "directory", "note"];
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
@@ -31,7 +32,7 @@ internal static class CompareSlurm
     /// Writes DIR/slurm/compare.sbatch and the config copy it runs for the unfinished cells, and with
     /// <paramref name="submit"/> submits it with sbatch. Returns the exit code.
     /// </summary>
-    public static int Write(Cli.Context ctx, string configPath, ExperimentConfig experiment, string dir, bool submit, IReadOnlyList<string> sbatchOptions,
+    public static int Write(Cli.Context ctx, string configPath, ExperimentConfig experiment, MethodCatalog methods, string dir, bool submit, IReadOnlyList<string> sbatchOptions,
         bool rerunChanged, IReadOnlyList<string> globalOptions)
     {
         SlurmArray.CheckOptions(sbatchOptions);
@@ -39,7 +40,7 @@ internal static class CompareSlurm
         if (submit && (sbatch = FindOnPath("sbatch")) is null)
             throw new UsageException("--submit needs Slurm's sbatch on the PATH, and it is not there. Run this on a Slurm login node, "
                 + $"or leave out --submit and submit {SlurmArray.ScriptPath(dir)} there with: sbatch {SlurmArray.ScriptPath(dir)}");
-        var cells = CellOverview.All(experiment, dir);
+        var cells = CellOverview.All(experiment, dir, methods);
         var changed = cells.Where(c => c.Status.State == CellState.Changed).ToList();
         if (!rerunChanged) Comparison.RefuseChanged(changed.Select(c => c.Status.Change!).ToList(), dir);
         var todo = cells.Where(c => c.Status.State != CellState.Finished).Select(c => c.Cell.Index).ToList();

@@ -68,11 +68,12 @@ public sealed class PackageConsumerTests : IDisposable
             using static TorchSharp.torch;
 
             var config = new RunConfig { Method = "rmix", Epochs = 1, Data = new DataOptions { Dataset = "synthetic", LimitTrain = 100, LimitTest = 50, BatchSize = 50 } };
-            var metrics = TrainingRun.Run(config, new RunOptions(Path.Combine(args[0], "run")));
+            var methods = RLMixMethod.AddTo(RLMix.Methods.BuiltInMethods.Catalog());
+            var metrics = TrainingRun.Run(methods, config, new RunOptions(Path.Combine(args[0], "run")));
             Console.WriteLine($"trained: {metrics.History.Count} epoch, top-1 error {metrics.Top1Error:F2}%");
 
             using var session = MixupSession.Create(config, new RLMixOptions(), episodes: 1, maxBatches: 2, reward: new MeanQ());
-            var policy = PolicyFactory.CreateForMixup("random", session.Env.BatchSize, session.Env.NumClasses, session.Env.ObservationGrid, 10, seed: 1);
+            var policy = PolicyFactory.CreateForMixup("random", session.Env.BatchSize, session.Env.Layout, 10, seed: 1);
             var result = PolicyEvaluation.Run(policy, session.Env, episodes: 1).Single();
             Console.WriteLine($"reward {session.Env.Reward.Name}: {result.MeanReward:F4} over {result.Steps} steps");
 

@@ -49,7 +49,9 @@ public sealed class SlurmArrayTests : IDisposable
         }.ToJsonString());
 
         // The local run and the array at the same time: the machine has few cores and both take a while.
-        var local = Task.Run(() => RlmixProcess.Run(dir, "compare", "--config", "c.json", "--out", "local"));
+        // The local run uses the tasks' one thread: libtorch's float reductions (channels-last convolutions
+        // in particular) depend on the thread count, so equal numbers need equal threads.
+        var local = Task.Run(() => Rlmix(new() { ["OMP_NUM_THREADS"] = "1" }, "compare", "--config", "c.json", "--out", "local"));
         var submitted = Rlmix(null, "compare", "--config", "c.json", "--out", "array", "--slurm", "--submit", "--sbatch-option=--cpus-per-task=1");
         Assert.True(submitted.ExitCode == 0, submitted.Output);
         Assert.Contains("#SBATCH --array=0-3", File.ReadAllText(Path.Combine(dir, "array", "slurm", "compare.sbatch")));
