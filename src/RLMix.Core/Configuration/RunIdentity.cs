@@ -64,6 +64,7 @@ public sealed class RunIdentity
             [config.Method] = methods.ResolvedOptions(config.Method, config.Methods) ?? new JsonObject(),
             ["seed"] = config.Seed,
         };
+        if (methods.Inputs(config.Method, config.Methods) is { } inputs) settings["inputs"] = inputs;
         foreach (var (key, value) in all.ToArray())
         {
             if (settings.ContainsKey(key) || IgnoredKeys.Contains(key)) continue;
