@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 
-namespace RLMix.Agents.Tests.Packaging;
+namespace RLMix.Cli.Tests.Packaging;
 
 /// <summary>
 /// RLMix as a user consumes it: <c>dotnet pack</c> of RLMix.Core, RLMix.Envs and RLMix.Agents into a local
 /// folder, a fresh console project OUTSIDE the repository (no Directory.Build.* of ours around it) that
 /// references RLMix.Agents from that folder, builds (the packages' buildTransitive targets apply the Debian 12
 /// libLibTorchSharp fix) and runs: a few training steps of R-Mix and a reward of its own through MixupEnv.
-/// Slow (a restore and two builds): one test.
+/// Then a reward plug-in as a user writes it outside the repository (a class library referencing the RLMix.Envs
+/// package; RLMix and TorchSharp come from the host) is loaded by the <c>rlmix</c> command through
+/// <c>--reward-plugin</c>. Slow (a restore and three builds): one test.
 /// </summary>
 public sealed class PackageConsumerTests : IDisposable
 {
@@ -90,6 +93,41 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("trained: 1 epoch, top-1 error", run);
         Assert.Matches(@"reward mean-q: 0\.\d{4} over 2 steps", run);   // q in [0, 0.99]: the mean too
         Assert.DoesNotContain("doesn't contain a reference to libtorch", run + build);
+
+        var plugin = Path.Combine(dir, "plugin");
+        Directory.CreateDirectory(plugin);
+        File.WriteAllText(Path.Combine(plugin, "plugin.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="RLMix.Envs" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(plugin, "LabelledQ.cs"), """
+            using RLMix.Envs.Rewards;
+            using static TorchSharp.torch;
+
+            namespace Outside;
+
+            /// <summary>Per image: q when its label is a valid class (every label is), else 0.</summary>
+            public sealed class LabelledQ : IRewardFunction
+            {
+                public string Name => "labelled-q";
+                public Tensor Compute(RewardContext context) =>
+                    context.Q * context.Labels.ge(0).logical_and(context.Labels.lt(10)).to_type(context.Q.dtype);
+            }
+            """);
+        Dotnet(plugin, "build", "--nologo", "-c", "Release", "-o", Path.Combine(plugin, "out"));
+        var pluginDll = Path.Combine(plugin, "out", "plugin.dll");
+        var eval = RlmixProcess.Run(dir, ["agent", "eval", "--dataset", "synthetic", "--limit-train", "100", "--batch-size", "50", "--max-batches", "2",
+            "--episodes", "1", "--policy", "fixed:0.55", "--reward-plugin", pluginDll, "--out", "eval.json"]);
+        Assert.True(eval.ExitCode == 0, eval.Output);
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval.json")));
+        Assert.Equal(0.55, results.RootElement[0].GetProperty("mean_reward").GetDouble(), 5);   // q 0.55 for every image
     }
 
     static string RepositoryRoot()
