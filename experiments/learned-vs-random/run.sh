@@ -6,8 +6,9 @@
 # 2. agents from one agent seed: never updated (the controls, one per network), trained with the
 # default per-image preset and with the paper preset; 3. every arm on the evaluation seeds, compared
 # with random and with each control; 4. the per-class q tables and the mean reward per arm.
-# Finished cells are reused by `rlmix compare`, but a cell's identity does not include the agent
-# file's contents: after retraining an agent, delete $OUT/compare* before step 3.
+# Finished cells are reused by `rlmix compare`; a `learned:DIR` cell's identity includes the SHA-256 of
+# the agent file, so after retraining an agent compare stops naming the changed cells (add
+# --rerun-changed to redo them).
 set -euo pipefail
 
 OUT=runs/learned-vs-random
