@@ -14,7 +14,7 @@ public sealed class RoundTimes
     int pending = -1;
 
     /// <summary>An empty record of <paramref name="entries"/> entries; <paramref name="lastReference"/> is the reference block that precedes the first round (from the warm-up).</summary>
-    public RoundTimes(int entries, int? reference, double? lastReference = null)
+    internal RoundTimes(int entries, int? reference, double? lastReference = null)
     {
         Reference = reference;
         times = Enumerable.Range(0, entries).Select(_ => new List<double>()).ToArray();
@@ -36,10 +36,10 @@ public sealed class RoundTimes
     public int Rounds => Enumerable.Range(0, Entries).Where(e => e != Reference).Select(e => times[e].Count).DefaultIfEmpty(0).First();
 
     /// <summary>The reference block that precedes the first round.</summary>
-    public void AddOpening(double ms) => LastReference = ms;
+    internal void AddOpening(double ms) => LastReference = ms;
 
     /// <summary>Records a block of entry <paramref name="entry"/> (ms per step), in the order the blocks ran.</summary>
-    public void Add(int entry, double ms)
+    internal void Add(int entry, double ms)
     {
         if (entry != Reference)
         {

@@ -12,9 +12,9 @@ namespace RLMix.Experiments.Benchmarks;
 /// <summary>
 /// Times one full training step of each method (saliency, mixing, solver, agent included) on the same model
 /// architecture, starting from the same briefly trained weights, on the same real batches, in short
-/// alternating rounds in one process: each method's ratio to vanilla is taken within a round and the report
-/// gives the median over rounds with a bootstrap 95% interval, so that a load that changes between rounds
-/// does not skew the ratios. Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
+/// alternating rounds in one process, a vanilla block between any two others: each method's ratio to vanilla
+/// is taken against the two vanilla blocks around it and the report gives the median over rounds with a
+/// bootstrap 95% interval, so that a load that changes between or during rounds does not skew the ratios. Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
 /// BCE step) in the same rounds, the mixers on their own (Co-Mixup serial against parallel, on the model's
 /// saliency and on blob-shaped saliency), and memory growth.
 /// </summary>
