@@ -17,7 +17,7 @@ internal static class BenchCommand
         var model = new Option<string>("--model") { Description = "Model.", DefaultValueFactory = _ => "small-cnn" };
         var batch = new Option<int>("--batch-size", "-b") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var channels = new Option<int>("--channels") { Description = "Image channels (32x32 images).", DefaultValueFactory = _ => 3 };
-        var steps = new Option<int>("--steps") { Description = "Timed alternating rounds (each: one block of 4 steps per method).", DefaultValueFactory = _ => 30 };
+        var steps = new Option<int>("--steps") { Description = "Timed alternating rounds (each: one block of 4 steps per method, each between two vanilla blocks).", DefaultValueFactory = _ => new BenchOptions().Steps };
         var memory = new Option<int>("--memory-steps") { Description = "Steps per method of the memory check (0 skips it).", DefaultValueFactory = _ => 200 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var outFile = new Option<string?>("--out", "-o") { Description = "Write the bench JSON here." };

@@ -2,47 +2,92 @@ using System.Diagnostics;
 
 namespace RLMix.Experiments.Benchmarks;
 
-/// <summary>One thing timed in rounds: <c>Run(block)</c> performs <c>steps</c> steps of it (block numbers count up over warm-up and timed rounds).</summary>
-sealed record TimedEntry(string Name, Action<long> Run);
+/// <summary>One thing timed in rounds: <c>Run(block)</c> performs the steps of one block of it (block numbers count up over warm-up and timed rounds).</summary>
+/// <param name="Name">Name in the report.</param>
+/// <param name="Run">Runs one block.</param>
+public sealed record TimedEntry(string Name, Action<long> Run);
 
 /// <summary>
-/// Times entries in short alternating rounds: in round r every entry runs one block, in the order
-/// A B C ... for even r and ... C B A for odd r (so a load that drifts within a round hits the entries
-/// alike on average). Warm-up rounds run first, until <see cref="WarmupCriterion"/> holds for every entry
-/// or its cap. Ratios between entries are then taken within each round (<see cref="BenchStatistics"/>).
+/// Times entries in short alternating rounds; ratios between entries are taken within each round.
+/// <para>
+/// With a reference entry (vanilla), every other entry's block is flanked by reference blocks:
+/// <c>V A V B V C V</c>, then <c>C V B V A V</c>, ... (one reference block between any two entries, shared
+/// by both), and an entry's per-round ratio is its time over the mean of the two reference blocks around it
+/// (<see cref="BenchStatistics.FlankedRatios"/>). A load that drifts linearly during a round then cancels
+/// from every ratio (exactly when the two flanking blocks are equally long, to first order otherwise), and
+/// every entry runs in the same surroundings: after a reference block and before one. The round-2 data
+/// showed why this matters: with one reference block per round (A B C D, then D C B A) the parts of a
+/// step, far from vanilla in the round, moved 10-16% between idle runs of 60 rounds, all in one
+/// direction within a run. The price is a reference block per entry (a round takes about 1.5x longer with
+/// four methods), which also halves the reference's share of each ratio's variance.
+/// </para>
+/// <para>Without a reference, each entry runs one block per round, in the order A B C for even rounds and C B A for odd ones.</para>
+/// <para>Warm-up rounds (same schedule) run first, until <see cref="WarmupCriterion"/> holds for every entry's series or its cap.</para>
 /// </summary>
-static class AlternatingRounds
+public static class AlternatingRounds
 {
-    /// <summary>Per entry, the mean time of one step (ms) in each timed round; and how the warm-up ended.</summary>
-    public static (List<double>[] Times, WarmupGroup Warmup) Run(string group, IReadOnlyList<TimedEntry> entries, int rounds, int steps,
-        WarmupCriterion warmup, Action<string> progress)
+    /// <summary>
+    /// The entries' blocks in round <paramref name="round"/>, in order. With a reference: each other entry
+    /// followed by a reference block (the block that precedes the first entry is the previous round's last,
+    /// or, before round 0, one opening reference block that is not part of any round). Other entries in
+    /// index order for even rounds, in reverse for odd ones.
+    /// </summary>
+    public static IReadOnlyList<int> Schedule(int entries, int? reference, int round)
     {
-        progress($"{group}: warm-up rounds over {string.Join(", ", entries.Select(e => e.Name))} ({warmup.Describe()})");
+        ArgumentOutOfRangeException.ThrowIfLessThan(entries, 1);
+        if (reference is { } v && (v < 0 || v >= entries)) throw new ArgumentOutOfRangeException(nameof(reference));
+        var order = Enumerable.Range(0, entries).Where(e => e != reference).ToList();
+        if (round % 2 == 1) order.Reverse();
+        return reference is { } refIndex ? order.SelectMany(e => new[] { e, refIndex }).ToList() : order;
+    }
+
+    /// <summary>
+    /// Runs warm-up rounds, then <paramref name="rounds"/> timed rounds. <paramref name="clock"/> runs a block and
+    /// returns its wall time in ms (a stopwatch by default; tests pass a synthetic one).
+    /// </summary>
+    public static (RoundTimes Times, WarmupGroup Warmup) Run(string group, IReadOnlyList<TimedEntry> entries, int? reference, int rounds, int steps,
+        WarmupCriterion warmup, Action<string> progress, Func<Action, double>? clock = null)
+    {
+        clock ??= WallClock;
+        string series = reference is { } r ? $"per-round ratios to {entries[r].Name}" : "per-step times";
+        progress($"{group}: warm-up rounds over {string.Join(", ", entries.Select(e => e.Name))} ({warmup.Describe(series)})");
         long block = 0;
-        var warm = entries.Select(_ => new List<double>()).ToArray();
+        var recorder = new Recorder(entries, reference, steps, clock);
+        var warm = new RoundTimes(entries.Count, reference);
+        recorder.Open(warm, block);
         bool stable = false;
         int warmRounds = 0;
         while (warmRounds < warmup.MaxRounds && !stable)
         {
-            RunRound(entries, warmRounds, steps, ref block, warm);
+            recorder.Round(warm, warmRounds, block++);
             warmRounds++;
-            stable = warm.All(warmup.IsStable);
+            stable = Enumerable.Range(0, entries.Count).Where(e => e != reference).All(e => warmup.IsStable(warm.Series(e)));
         }
         progress($"{group}: warm-up {(stable ? "stable" : "NOT stable (cap reached)")} after {warmRounds} rounds; timing {rounds} alternating rounds of {steps} step(s) per entry");
-        var times = entries.Select(_ => new List<double>()).ToArray();
-        for (int r = 0; r < rounds; r++) RunRound(entries, r, steps, ref block, times);
-        return (times, new WarmupGroup(group, warmRounds, stable, warmup.Describe()));
+        var times = new RoundTimes(entries.Count, reference, warm.LastReference);
+        for (int round = 0; round < rounds; round++) recorder.Round(times, warmRounds + round, block++);
+        return (times, new WarmupGroup(group, warmRounds, stable, warmup.Describe(series)));
     }
 
-    static void RunRound(IReadOnlyList<TimedEntry> entries, int round, int steps, ref long block, List<double>[] times)
+    static double WallClock(Action run)
     {
-        for (int k = 0; k < entries.Count; k++)
+        var sw = Stopwatch.StartNew();
+        run();
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    sealed class Recorder(IReadOnlyList<TimedEntry> entries, int? reference, int steps, Func<Action, double> clock)
+    {
+        double Time(int e, long block) => clock(() => entries[e].Run(block)) / steps;
+
+        public void Open(RoundTimes into, long block)
         {
-            int e = round % 2 == 0 ? k : entries.Count - 1 - k;
-            var sw = Stopwatch.StartNew();
-            entries[e].Run(block);
-            times[e].Add(sw.Elapsed.TotalMilliseconds / steps);
+            if (reference is { } v) into.AddOpening(Time(v, block));
         }
-        block++;
+
+        public void Round(RoundTimes into, int round, long block)
+        {
+            foreach (var e in Schedule(entries.Count, reference, round)) into.Add(e, Time(e, block));
+        }
     }
 }

@@ -37,14 +37,16 @@ public sealed record WarmupReport(IReadOnlyList<WarmupGroup> Groups);
 
 /// <summary>
 /// One method's full training step: the median over rounds of its per-step time, and
-/// <paramref name="RatioToVanilla"/> = the median over rounds of (its time / vanilla's time in the same round),
-/// with the bootstrap 95% interval and the quartiles of those per-round ratios.
+/// <paramref name="RatioToVanilla"/> = the median over rounds of (its time / the mean of the two vanilla blocks
+/// around it in the same round), with the bootstrap 95% interval and the quartiles of those per-round ratios,
+/// which <paramref name="RoundRatios"/> lists in round order.
 /// </summary>
-public sealed record MethodTiming(string Method, double MedianMs, double RatioToVanilla, double[] RatioCi95, double[] RatioQuartiles, double IntervalWidth, bool WideInterval)
+public sealed record MethodTiming(string Method, double MedianMs, double RatioToVanilla, double[] RatioCi95, double[] RatioQuartiles, double IntervalWidth, bool WideInterval,
+    double[] RoundRatios)
 {
-    /// <summary>From the entry's per-round times and the ratio summary against vanilla.</summary>
-    public static MethodTiming From(string method, IReadOnlyList<double> times, RatioSummary r, double wide) =>
-        new(method, BenchStatistics.Median(times), r.Median, [r.Low, r.High], [r.Q25, r.Q75], r.RelativeWidth, r.RelativeWidth > wide);
+    /// <summary>From the entry's per-round times, its per-round ratios to vanilla and their summary.</summary>
+    public static MethodTiming From(string method, IReadOnlyList<double> times, double[] ratios, RatioSummary r, double wide) =>
+        new(method, BenchStatistics.Median(times), r.Median, [r.Low, r.High], [r.Q25, r.Q75], r.RelativeWidth, r.RelativeWidth > wide, ratios);
 }
 
 /// <summary>The median over rounds of <paramref name="Method"/>'s time over <paramref name="To"/>'s in the same round, with its bootstrap 95% interval.</summary>
@@ -53,9 +55,10 @@ public sealed record PairRatio(string Method, string To, double Ratio, double[] 
 /// <summary>
 /// Median wall time of one part (saliency pass, Co-Mixup clean backward, mixing, solver, ...), and, where it
 /// was timed in rounds beside a reference entry (<paramref name="RatioTo"/>), the median per-round ratio to it
-/// with its bootstrap 95% interval.
+/// with its bootstrap 95% interval and the per-round ratios in round order.
 /// </summary>
-public sealed record PartTiming(string Name, double MedianMs, string? RatioTo = null, double? Ratio = null, double[]? RatioCi95 = null, bool? WideInterval = null);
+public sealed record PartTiming(string Name, double MedianMs, string? RatioTo = null, double? Ratio = null, double[]? RatioCi95 = null, bool? WideInterval = null,
+    double[]? RoundRatios = null);
 
 /// <summary>Process memory before and after <paramref name="Steps"/> steps of a method, and live tensors.</summary>
 public sealed record MemoryGrowth(string Method, double RssMbStart, double RssMbEnd, double ManagedMbStart, double ManagedMbEnd, long LiveTensorsStart, long LiveTensorsEnd, int Steps);

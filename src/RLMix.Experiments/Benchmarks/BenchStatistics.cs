@@ -53,6 +53,21 @@ public static class BenchStatistics
     }
 
     /// <summary>
+    /// Ratio of an entry to the reference blocks that flank it in each round:
+    /// <c>times[r] / ((before[r] + after[r]) / 2)</c>. If the reference's time drifts linearly over the three
+    /// blocks, the mean of the flanking blocks is the reference's time at the entry's block, so the drift cancels.
+    /// </summary>
+    public static double[] FlankedRatios(IReadOnlyList<double> times, IReadOnlyList<double> before, IReadOnlyList<double> after)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (before.Count != times.Count || after.Count != times.Count)
+            throw new ArgumentException($"{times.Count} rounds against {before.Count} and {after.Count} flanking reference blocks.");
+        return times.Select((t, r) => t / ((before[r] + after[r]) / 2)).ToArray();
+    }
+
+    /// <summary>
     /// Percentile-bootstrap interval of the median: <paramref name="resamples"/> resamples of the values
     /// with replacement (indices drawn from <c>new Random(seed)</c>, so the interval is deterministic),
     /// the median of each, and the (1 - level)/2 and (1 + level)/2 quantiles of those medians.
@@ -77,10 +92,13 @@ public static class BenchStatistics
     }
 
     /// <summary>Summarizes the per-round ratios of <paramref name="times"/> to <paramref name="reference"/>.</summary>
-    public static RatioSummary Summarize(IReadOnlyList<double> times, IReadOnlyList<double> reference, int resamples = DefaultResamples, int seed = 0)
+    public static RatioSummary Summarize(IReadOnlyList<double> times, IReadOnlyList<double> reference, int resamples = DefaultResamples, int seed = 0) =>
+        SummarizeRatios(PerRoundRatios(times, reference), resamples, seed);
+
+    /// <summary>Summarizes per-round ratios: their median, its bootstrap 95% interval, and their quartiles.</summary>
+    public static RatioSummary SummarizeRatios(IReadOnlyList<double> ratios, int resamples = DefaultResamples, int seed = 0)
     {
-        var ratios = PerRoundRatios(times, reference);
         var (low, high) = BootstrapMedianInterval(ratios, resamples, seed);
-        return new RatioSummary(Median(ratios), low, high, Quantile(ratios, 0.25), Quantile(ratios, 0.75), ratios.Length);
+        return new RatioSummary(Median(ratios), low, high, Quantile(ratios, 0.25), Quantile(ratios, 0.75), ratios.Count);
     }
 }

@@ -12,9 +12,9 @@ namespace RLMix.Experiments.Benchmarks;
 /// <summary>
 /// Times one full training step of each method (saliency, mixing, solver, agent included) on the same model
 /// architecture, starting from the same briefly trained weights, on the same real batches, in short
-/// alternating rounds in one process: each method's ratio to vanilla is taken within a round and the report
-/// gives the median over rounds with a bootstrap 95% interval, so that a load that changes between rounds
-/// does not skew the ratios. Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
+/// alternating rounds in one process, a vanilla block between any two others: each method's ratio to vanilla
+/// is taken against the two vanilla blocks around it and the report gives the median over rounds with a
+/// bootstrap 95% interval, so that a load that changes between or during rounds does not skew the ratios. Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
 /// BCE step) in the same rounds, the mixers on their own (Co-Mixup serial against parallel, on the model's
 /// saliency and on blob-shaped saliency), and memory growth.
 /// </summary>
@@ -48,12 +48,14 @@ public static class StepBenchmark
         {
             var entries = runners.Select(r => new TimedEntry(r.Name, block => r.Block(block, o.BlockSteps)))
                 .Concat(probes.Entries(o.BlockSteps)).ToList();
-            var (times, stepWarmup) = AlternatingRounds.Run("steps", entries, o.Steps, o.BlockSteps, o.Warmup, progress);
+            // Vanilla (entry 0) flanks every other entry's block: each ratio is taken against the vanilla blocks around it.
+            var (rounds, stepWarmup) = AlternatingRounds.Run("steps", entries, reference: 0, o.Steps, o.BlockSteps, o.Warmup, progress);
             var wide = new List<string>();
             var timings = new List<MethodTiming>();
             for (int i = 0; i < runners.Count; i++)
             {
-                var t = MethodTiming.From(runners[i].Name, times[i], BenchStatistics.Summarize(times[i], times[0], o.BootstrapResamples, seed), o.WideInterval);
+                var ratios = rounds.Ratios(i, 0);
+                var t = MethodTiming.From(runners[i].Name, rounds.Times(i), ratios, BenchStatistics.SummarizeRatios(ratios, o.BootstrapResamples, seed), o.WideInterval);
                 timings.Add(t);
                 if (t.WideInterval) wide.Add(t.Method);
             }
@@ -62,13 +64,13 @@ public static class StepBenchmark
             {
                 int a = names.IndexOf(method), b = names.IndexOf(to);
                 if (a < 0 || b < 0) continue;
-                var r = BenchStatistics.Summarize(times[a], times[b], o.BootstrapResamples, seed);
+                var r = BenchStatistics.SummarizeRatios(rounds.Ratios(a, b), o.BootstrapResamples, seed);
                 pairs.Add(new PairRatio(method, to, r.Median, [r.Low, r.High], r.RelativeWidth > o.WideInterval));
                 if (r.RelativeWidth > o.WideInterval) wide.Add($"{method}/{to}");
             }
             var parts = new List<PartTiming>();
             for (int i = runners.Count; i < entries.Count; i++)
-                parts.Add(Part(entries[i].Name, times[i], times[0], "vanilla", o, seed, wide));
+                parts.Add(Part(entries[i].Name, rounds.Times(i), rounds.Ratios(i, 0), "vanilla", o, seed, wide));
 
             progress("Timing the mixers on their own (alternating rounds)");
             var (mixingParts, mixingWarmup) = MixingParts(o, data, device, seed, wide, progress);
@@ -91,13 +93,13 @@ public static class StepBenchmark
         }
     }
 
-    static PartTiming Part(string name, List<double> times, List<double>? reference, string? referenceName, BenchOptions o, int seed, List<string> wide)
+    static PartTiming Part(string name, IReadOnlyList<double> times, double[]? ratios, string? referenceName, BenchOptions o, int seed, List<string> wide)
     {
-        if (reference is null) return new PartTiming(name, BenchStatistics.Median(times));
-        var r = BenchStatistics.Summarize(times, reference, o.BootstrapResamples, seed);
+        if (ratios is null) return new PartTiming(name, BenchStatistics.Median(times));
+        var r = BenchStatistics.SummarizeRatios(ratios, o.BootstrapResamples, seed);
         bool isWide = r.RelativeWidth > o.WideInterval;
         if (isWide) wide.Add(name);
-        return new PartTiming(name, BenchStatistics.Median(times), referenceName, r.Median, [r.Low, r.High], isWide);
+        return new PartTiming(name, BenchStatistics.Median(times), referenceName, r.Median, [r.Low, r.High], isWide, ratios);
     }
 
     /// <summary>
@@ -151,7 +153,8 @@ public static class StepBenchmark
         actions.Add(("parallel-partitions-overhead", () => Parallel.For(0, partitions, forked, _ => { })));
 
         var entries = actions.Select(a => new TimedEntry(a.Name, _ => a.Action())).ToList();
-        var (times, warmup) = AlternatingRounds.Run("mixing", entries, o.Steps, 1, o.Warmup, progress);
+        // No common reference here (the ratios are to two different serial entries): one block per entry per round.
+        var (rounds, warmup) = AlternatingRounds.Run("mixing", entries, reference: null, o.Steps, 1, o.Warmup, progress);
         int Index(string name) => actions.FindIndex(a => a.Name == name);
         var parts = new List<PartTiming>();
         for (int i = 0; i < actions.Count; i++)
@@ -160,7 +163,7 @@ public static class StepBenchmark
             string? reference = name.StartsWith("comixup-mixing", StringComparison.Ordinal) && !name.EndsWith("-serial", StringComparison.Ordinal)
                 ? (name.Contains("-blob", StringComparison.Ordinal) ? "comixup-mixing-per-batch-blob-serial" : "comixup-mixing-per-batch-serial")
                 : null;
-            parts.Add(Part(name, times[i], reference is null ? null : times[Index(reference)], reference, o, seed, wide));
+            parts.Add(Part(name, rounds.Times(i), reference is null ? null : rounds.Ratios(i, Index(reference)), reference, o, seed, wide));
         }
         return (parts, warmup);
     }

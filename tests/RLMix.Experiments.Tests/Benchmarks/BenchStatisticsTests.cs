@@ -28,6 +28,27 @@ public sealed class BenchStatisticsTests
     }
 
     [Fact]
+    public void FlankedRatios_DivideByTheMeanOfTheTwoReferenceBlocks()
+    {
+        // Round 0: 150 between 100 and 110 -> 150 / 105; round 1: 300 between 180 and 220 -> 300 / 200.
+        var ratios = BenchStatistics.FlankedRatios([150, 300], [100, 180], [110, 220]);
+        Assert.Equal(1.428571428571, ratios[0], 12);
+        Assert.Equal(1.5, ratios[1], 12);
+        Assert.Throws<ArgumentException>(() => BenchStatistics.FlankedRatios([1, 2], [1, 1], [1]));
+    }
+
+    [Fact]
+    public void SummarizeRatios_TakesTheirMedianAndQuartiles()
+    {
+        var r = BenchStatistics.SummarizeRatios([1.9, 2.1, 1.7, 2.3, 2.0], resamples: 200);
+        Assert.Equal(2.0, r.Median, 12);
+        Assert.Equal(1.9, r.Q25, 12);
+        Assert.Equal(2.1, r.Q75, 12);
+        Assert.Equal(5, r.Rounds);
+        Assert.InRange(r.Median, r.Low, r.High);
+    }
+
+    [Fact]
     public void PerRoundRatios_RejectsUnequalRoundCounts() =>
         Assert.Throws<ArgumentException>(() => BenchStatistics.PerRoundRatios([1, 2], [1]));
 

@@ -11,7 +11,7 @@ public sealed class LiveTensorTests
     {
         var report = StepBenchmark.Run(TestMethods.Catalog, new BenchOptions
         {
-            BatchSize = 8, Image = [1, 32, 32], Steps = 1, Warmup = new(Window: 1, Tolerance: 1.0, MaxRounds: 2), PretrainSteps = 2, BlockSteps = 2, MemorySteps = 12,
+            BatchSize = 8, Image = [1, 32, 32], Steps = 1, Warmup = new(Window: 1, MaxRounds: 2), PretrainSteps = 2, BlockSteps = 2, MemorySteps = 12,
         });
         Assert.Equal(["comixup", "cutmix", "lamix", "mixup", "rlmix", "rmix", "vanilla"], report.Memory.Select(m => m.Method).Order());
         foreach (var m in report.Memory)
