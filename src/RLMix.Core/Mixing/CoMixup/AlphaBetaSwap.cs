@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace RLMix.Mixing.CoMixup;
 
 /// <summary>
@@ -20,14 +22,18 @@ public sealed class AlphaBetaSwap
     private readonly int width;
     private readonly int cells;
     private readonly int maxLabels;
-    private readonly MaxFlow maxFlow;
-    private readonly int[] node;        // cell -> node of the current move, -1 when not active
+    private readonly GridMaxFlow? gridFlow; // grids of up to 64 cells
+    private readonly MaxFlow maxFlow;       // larger grids
+    private readonly int[] neighbours;  // [cell, 4]: left, right, up, down cell, -1 at the border
+    private readonly int words;         // 64-bit words of one cell set
+    private readonly ulong[] labelCells; // [label, words]: the cells carrying each label
+    private readonly int[] node;        // cell -> node of the current move, -1 when not active (kept -1 between moves)
     private readonly int[] activeCells; // node -> cell
-    private readonly long[] preference; // per node: E(beta) - E(alpha) of its unary part
+    private readonly long[] preference; // per cell: E(beta) - E(alpha) of its unary part in the current move
     private readonly int[] labelCount;
     private readonly long[] minUnary;   // per label, over cells
     private readonly long[] maxUnary;
-    private readonly long[] cellStamp;  // change counter value when each cell last changed label
+    private readonly long[] areaStamp;  // change counter value when a cell or one of its neighbours last changed label
     private readonly long[] pairStamp;  // [alpha, beta]: change counter value right after the pair's last move
     private long changes;
 
@@ -41,14 +47,27 @@ public sealed class AlphaBetaSwap
         this.width = width;
         cells = height * width;
         this.maxLabels = maxLabels;
+        if (cells <= GridMaxFlow.MaxCells) gridFlow = new GridMaxFlow(height, width);
         maxFlow = new MaxFlow(cells, (height - 1) * width + height * (width - 1));
+        neighbours = new int[4 * cells];
+        for (var k = 0; k < cells; k++)
+        {
+            int r = k / width, c = k - r * width;
+            neighbours[4 * k] = c > 0 ? k - 1 : -1;
+            neighbours[4 * k + 1] = c + 1 < width ? k + 1 : -1;
+            neighbours[4 * k + 2] = r > 0 ? k - width : -1;
+            neighbours[4 * k + 3] = r + 1 < height ? k + width : -1;
+        }
+        words = (cells + 63) / 64;
+        labelCells = new ulong[maxLabels * words];
         node = new int[cells];
+        Array.Fill(node, -1);
         activeCells = new int[cells];
         preference = new long[cells];
         labelCount = new int[maxLabels];
         minUnary = new long[maxLabels];
         maxUnary = new long[maxLabels];
-        cellStamp = new long[cells];
+        areaStamp = new long[cells];
         pairStamp = new long[maxLabels * maxLabels];
     }
 
@@ -64,7 +83,12 @@ public sealed class AlphaBetaSwap
     {
         Validate(unary, pairwise, labels, edgeWeight, labeling);
         Array.Clear(labelCount, 0, labels);
-        foreach (var l in labeling) labelCount[l]++;
+        Array.Clear(labelCells, 0, labels * words);
+        for (var k = 0; k < cells; k++)
+        {
+            labelCount[labeling[k]]++;
+            labelCells[labeling[k] * words + (k >> 6)] |= 1UL << (k & 63);
+        }
         MovesLastRun = 0;
 
         // Bounds for skipping moves that provably change nothing (exact: same result as running them).
@@ -83,7 +107,7 @@ public sealed class AlphaBetaSwap
         var maxNeighbourGain = 4L * edgeWeight * maxPairwise;
 
         changes = 1;
-        Array.Clear(cellStamp);
+        Array.Clear(areaStamp);
         Array.Fill(pairStamp, -1, 0, labels * labels);
 
         var energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
@@ -138,37 +162,42 @@ public sealed class AlphaBetaSwap
         var since = pairStamp[alpha * labels + beta];
         var changed = false;
         var size = 0;
+        // Only the sites of the two labels (a cell set per label), not the whole grid.
+        for (var word = 0; word < words; word++)
+        {
+            var bits = labelCells[alpha * words + word] | labelCells[beta * words + word];
+            while (bits != 0)
+            {
+                var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                node[k] = size;
+                activeCells[size++] = k;
+                changed |= areaStamp[k] > since;
+            }
+        }
+        if (changed) Move(alpha, beta, size, unary, pairwise, labels, w, labeling);
+        for (var i = 0; i < size; i++) node[activeCells[i]] = -1;
+        return changed;
+    }
+
+    // The move on the active sites activeCells[0..size).
+    private void Move(int alpha, int beta, int size, ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int w, Span<int> labeling)
+    {
         var anyPrefersBeta = false;
         var allPreferBeta = true;
         var rowA = alpha * labels;
         var rowB = beta * labels;
-        for (var k = 0; k < cells; k++)
-        {
-            var l = labeling[k];
-            if (l != alpha && l != beta) { node[k] = -1; continue; }
-            node[k] = size;
-            activeCells[size] = k;
-            size++;
-            if (!changed)
-            {
-                int r = k / width, c = k - r * width;
-                changed = cellStamp[k] > since
-                    || (c > 0 && cellStamp[k - 1] > since) || (c + 1 < width && cellStamp[k + 1] > since)
-                    || (r > 0 && cellStamp[k - width] > since) || (r + 1 < height && cellStamp[k + width] > since);
-            }
-        }
-        if (!changed) return false;
         for (var i = 0; i < size; i++)
         {
             var k = activeCells[i];
             long d = unary[k * labels + beta] - unary[k * labels + alpha];
             // Neighbours outside the move act as fixed labels: their edge costs become unary terms.
-            int r = k / width, c = k - r * width;
-            if (c > 0 && node[k - 1] < 0) d += (long)w * (pairwise[rowB + labeling[k - 1]] - pairwise[rowA + labeling[k - 1]]);
-            if (c + 1 < width && node[k + 1] < 0) d += (long)w * (pairwise[rowB + labeling[k + 1]] - pairwise[rowA + labeling[k + 1]]);
-            if (r > 0 && node[k - width] < 0) d += (long)w * (pairwise[rowB + labeling[k - width]] - pairwise[rowA + labeling[k - width]]);
-            if (r + 1 < height && node[k + width] < 0) d += (long)w * (pairwise[rowB + labeling[k + width]] - pairwise[rowA + labeling[k + width]]);
-            preference[i] = d;
+            for (var side = 4 * k; side < 4 * k + 4; side++)
+            {
+                var nb = neighbours[side];
+                if (nb >= 0 && node[nb] < 0) d += (long)w * (pairwise[rowB + labeling[nb]] - pairwise[rowA + labeling[nb]]);
+            }
+            preference[k] = d;
             if (d < 0) anyPrefersBeta = true;
             else allPreferBeta = false;
         }
@@ -178,41 +207,53 @@ public sealed class AlphaBetaSwap
             // Every site weakly prefers alpha and the pairwise terms only cost when labels differ,
             // so all-alpha is the minimum with the smallest sink side: the cut needs no flow.
             for (var i = 0; i < size; i++) SetLabel(activeCells[i], alpha, labeling);
-            pairStamp[alpha * labels + beta] = changes;
-            return true;
         }
-
-        if (allPreferBeta)
+        else if (allPreferBeta)
         {
             // Every site strictly prefers beta: all-beta is the unique minimum.
             for (var i = 0; i < size; i++) SetLabel(activeCells[i], beta, labeling);
-            pairStamp[alpha * labels + beta] = changes;
-            return true;
         }
+        else
+        {
+            // pairwise is symmetric: an edge between the two labels costs the same either way.
+            long cut = (long)w * pairwise[rowA + beta];
+            if (gridFlow is not null)
+            {
+                var sinkSide = gridFlow.MinCut(labelCells[alpha] | labelCells[beta], preference, cut);
+                for (var i = 0; i < size; i++) SetLabel(activeCells[i], (sinkSide >> activeCells[i] & 1) != 0 ? beta : alpha, labeling);
+            }
+            else
+            {
+                CutWithEdgeLists(size, cut);
+                for (var i = 0; i < size; i++) SetLabel(activeCells[i], maxFlow.IsSinkSide(i) ? beta : alpha, labeling);
+            }
+        }
+        pairStamp[alpha * labels + beta] = changes;
+    }
 
+    // The same cut for grids too large for a 64-bit cell mask, on MaxFlow's edge lists (nodes 0..size).
+    private void CutWithEdgeLists(int size, long cut)
+    {
         maxFlow.Reset(size);
         for (var i = 0; i < size; i++)
         {
-            var d = preference[i];
+            var d = preference[activeCells[i]];
             if (d > 0) maxFlow.AddTerminalWeights(i, d, 0);
             else if (d < 0) maxFlow.AddTerminalWeights(i, 0, -d);
         }
-        long cutAB = (long)w * pairwise[rowA + beta]; // i alpha, j beta
-        long cutBA = (long)w * pairwise[rowB + alpha];
-        if (cutAB > 0 || cutBA > 0)
+        if (cut > 0)
         {
             for (var i = 0; i < size; i++)
             {
+                // Right and down neighbours: each edge once.
                 var k = activeCells[i];
-                int r = k / width, c = k - r * width;
-                if (c + 1 < width && node[k + 1] >= 0) maxFlow.AddEdge(i, node[k + 1], cutAB, cutBA);
-                if (r + 1 < height && node[k + width] >= 0) maxFlow.AddEdge(i, node[k + width], cutAB, cutBA);
+                var right = neighbours[4 * k + 1];
+                if (right >= 0 && node[right] >= 0) maxFlow.AddEdge(i, node[right], cut, cut);
+                var down = neighbours[4 * k + 3];
+                if (down >= 0 && node[down] >= 0) maxFlow.AddEdge(i, node[down], cut, cut);
             }
         }
         maxFlow.Solve();
-        for (var i = 0; i < size; i++) SetLabel(activeCells[i], maxFlow.IsSinkSide(i) ? beta : alpha, labeling);
-        pairStamp[alpha * labels + beta] = changes;
-        return true;
     }
 
     private void SetLabel(int cell, int label, Span<int> labeling)
@@ -222,7 +263,12 @@ public sealed class AlphaBetaSwap
         labelCount[old]--;
         labelCount[label]++;
         labeling[cell] = label;
-        cellStamp[cell] = ++changes;
+        labelCells[old * words + (cell >> 6)] &= ~(1UL << (cell & 63));
+        labelCells[label * words + (cell >> 6)] |= 1UL << (cell & 63);
+        // A change matters to moves on this cell and on its neighbours.
+        areaStamp[cell] = ++changes;
+        for (var side = 4 * cell; side < 4 * cell + 4; side++)
+            if (neighbours[side] >= 0) areaStamp[neighbours[side]] = changes;
     }
 
     private void Validate(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, ReadOnlySpan<int> labeling)
