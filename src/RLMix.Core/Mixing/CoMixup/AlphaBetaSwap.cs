@@ -35,6 +35,7 @@ public sealed class AlphaBetaSwap
     private readonly long[] maxUnary;
     private readonly long[] areaStamp;  // change counter value when a cell or one of its neighbours last changed label
     private readonly long[] pairStamp;  // [alpha, beta]: change counter value right after the pair's last move
+    private ulong usedLabels;           // bit l: some site carries label l (when there are at most 64 labels)
     private long changes;
 
     /// <summary>Allocates buffers for an <paramref name="height"/> x <paramref name="width"/> grid and up to <paramref name="maxLabels"/> labels.</summary>
@@ -84,10 +85,12 @@ public sealed class AlphaBetaSwap
         Validate(unary, pairwise, labels, edgeWeight, labeling);
         Array.Clear(labelCount, 0, labels);
         Array.Clear(labelCells, 0, labels * words);
+        usedLabels = 0;
         for (var k = 0; k < cells; k++)
         {
             labelCount[labeling[k]]++;
             labelCells[labeling[k] * words + (k >> 6)] |= 1UL << (k & 63);
+            usedLabels |= 1UL << labeling[k]; // only read when labels <= 64
         }
         MovesLastRun = 0;
 
@@ -120,7 +123,12 @@ public sealed class AlphaBetaSwap
             {
                 for (var beta = labels - 1; beta > alpha; beta--)
                 {
-                    if (labelCount[alpha] == 0 && labelCount[beta] == 0) continue;
+                    if (labelCount[alpha] == 0)
+                    {
+                        // Pairs of two unused labels are skipped: jump to the next used beta.
+                        beta = HighestUsedLabel(beta, labels);
+                        if (beta <= alpha) break;
+                    }
                     // An unused beta that costs more everywhere than alpha anywhere, by more than any
                     // neighbour could give back, takes no site (and symmetrically for an unused alpha).
                     if (labelCount[beta] == 0 && minUnary[beta] - maxUnary[alpha] >= maxNeighbourGain) continue;
@@ -131,6 +139,18 @@ public sealed class AlphaBetaSwap
             energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
         }
         return energy;
+    }
+
+    // The highest label <= beta that some site carries, or -1.
+    private int HighestUsedLabel(int beta, int labels)
+    {
+        if (labels <= 64)
+        {
+            var used = usedLabels & (ulong.MaxValue >> (63 - beta));
+            return used == 0 ? -1 : 63 - BitOperations.LeadingZeroCount(used);
+        }
+        while (beta >= 0 && labelCount[beta] == 0) beta--;
+        return beta;
     }
 
     /// <summary>The energy of <paramref name="labeling"/> (see the class summary).</summary>
@@ -260,8 +280,9 @@ public sealed class AlphaBetaSwap
     {
         var old = labeling[cell];
         if (old == label) return;
-        labelCount[old]--;
+        if (--labelCount[old] == 0) usedLabels &= ~(1UL << old);
         labelCount[label]++;
+        usedLabels |= 1UL << label;
         labeling[cell] = label;
         labelCells[old * words + (cell >> 6)] &= ~(1UL << (cell & 63));
         labelCells[label * words + (cell >> 6)] |= 1UL << (cell & 63);
