@@ -207,16 +207,21 @@ public sealed class AlphaBetaSwap
         var allPreferBeta = true;
         var rowA = alpha * labels;
         var rowB = beta * labels;
+        var toAlpha = pairwise.Slice(rowA, labels);
+        var toBeta = pairwise.Slice(rowB, labels);
         for (var i = 0; i < size; i++)
         {
             var k = activeCells[i];
             long d = unary[k * labels + beta] - unary[k * labels + alpha];
-            // Neighbours outside the move act as fixed labels: their edge costs become unary terms.
-            for (var side = 4 * k; side < 4 * k + 4; side++)
+            // Neighbours outside the move act as fixed labels: their edge costs become unary terms
+            // (summed first, then weighted once: the same integer).
+            long edges = 0;
+            var around = neighbours.AsSpan(4 * k, 4);
+            foreach (var nb in around)
             {
-                var nb = neighbours[side];
-                if (nb >= 0 && node[nb] < 0) d += (long)w * (pairwise[rowB + labeling[nb]] - pairwise[rowA + labeling[nb]]);
+                if (nb >= 0 && node[nb] < 0) edges += toBeta[labeling[nb]] - toAlpha[labeling[nb]];
             }
+            d += w * edges;
             preference[k] = d;
             if (d < 0) anyPrefersBeta = true;
             else allPreferBeta = false;
