@@ -31,8 +31,8 @@ public sealed class AlphaBetaSwap
     private readonly int[] activeCells; // node -> cell
     private readonly long[] preference; // per cell: E(beta) - E(alpha) of its unary part in the current move
     private readonly int[] labelCount;
-    private readonly long[] minUnary;   // per label, over cells
-    private readonly long[] maxUnary;
+    private readonly int[] minUnary;    // per label, over cells
+    private readonly int[] maxUnary;
     private readonly long[] areaStamp;  // change counter value when a cell or one of its neighbours last changed label
     private readonly long[] pairStamp;  // [alpha, beta]: change counter value right after the pair's last move
     private ulong usedLabels;           // bit l: some site carries label l (when there are at most 64 labels)
@@ -66,8 +66,8 @@ public sealed class AlphaBetaSwap
         activeCells = new int[cells];
         preference = new long[cells];
         labelCount = new int[maxLabels];
-        minUnary = new long[maxLabels];
-        maxUnary = new long[maxLabels];
+        minUnary = new int[maxLabels];
+        maxUnary = new int[maxLabels];
         areaStamp = new long[cells];
         pairStamp = new long[maxLabels * maxLabels];
     }
@@ -95,16 +95,7 @@ public sealed class AlphaBetaSwap
         MovesLastRun = 0;
 
         // Bounds for skipping moves that provably change nothing (exact: same result as running them).
-        for (var l = 0; l < labels; l++) { minUnary[l] = long.MaxValue; maxUnary[l] = long.MinValue; }
-        for (var k = 0; k < cells; k++)
-        {
-            for (var l = 0; l < labels; l++)
-            {
-                long d = unary[k * labels + l];
-                if (d < minUnary[l]) minUnary[l] = d;
-                if (d > maxUnary[l]) maxUnary[l] = d;
-            }
-        }
+        UnaryBounds(unary, labels);
         var maxPairwise = 0;
         for (var i = 0; i < labels * labels; i++) maxPairwise = Math.Max(maxPairwise, pairwise[i]);
         var maxNeighbourGain = 4L * edgeWeight * maxPairwise;
@@ -131,14 +122,40 @@ public sealed class AlphaBetaSwap
                     }
                     // An unused beta that costs more everywhere than alpha anywhere, by more than any
                     // neighbour could give back, takes no site (and symmetrically for an unused alpha).
-                    if (labelCount[beta] == 0 && minUnary[beta] - maxUnary[alpha] >= maxNeighbourGain) continue;
-                    if (labelCount[alpha] == 0 && minUnary[alpha] - maxUnary[beta] > maxNeighbourGain) continue;
+                    if (labelCount[beta] == 0 && (long)minUnary[beta] - maxUnary[alpha] >= maxNeighbourGain) continue;
+                    if (labelCount[alpha] == 0 && (long)minUnary[alpha] - maxUnary[beta] > maxNeighbourGain) continue;
                     if (SwapMove(alpha, beta, unary, pairwise, labels, edgeWeight, labeling)) MovesLastRun++;
                 }
             }
             energy = Energy(unary, pairwise, labels, edgeWeight, labeling, height, width);
         }
         return energy;
+    }
+
+    // Each label's lowest and highest unary over the cells, a vector of labels at a time.
+    private void UnaryBounds(ReadOnlySpan<int> unary, int labels)
+    {
+        var min = minUnary.AsSpan(0, labels);
+        var max = maxUnary.AsSpan(0, labels);
+        unary[..labels].CopyTo(min);
+        unary[..labels].CopyTo(max);
+        var lanes = Vector<int>.Count;
+        for (var k = 1; k < cells; k++)
+        {
+            var row = unary.Slice(k * labels, labels);
+            var l = 0;
+            for (; l + lanes <= labels; l += lanes)
+            {
+                var v = new Vector<int>(row[l..]);
+                Vector.Min(new Vector<int>(min[l..]), v).CopyTo(min[l..]);
+                Vector.Max(new Vector<int>(max[l..]), v).CopyTo(max[l..]);
+            }
+            for (; l < labels; l++)
+            {
+                min[l] = Math.Min(min[l], row[l]);
+                max[l] = Math.Max(max[l], row[l]);
+            }
+        }
     }
 
     // The highest label <= beta that some site carries, or -1.

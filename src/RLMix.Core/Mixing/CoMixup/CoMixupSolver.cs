@@ -301,8 +301,8 @@ public sealed class CoMixupSolver
 
         var full = (int)SmoothScale;
         var half = (int)((float)HalfLabelSmoothness * SmoothScale);
-        for (var a = 0; a < labels; a++)
-            for (var b = 0; b < labels; b++) pairwiseInt[a * labels + b] = a == b ? 0 : full;
+        pairwiseInt.AsSpan(0, labels * labels).Fill(full);
+        for (var a = 0; a < labels; a++) pairwiseInt[a * labels + a] = 0;
         for (var e = 0; e < extras; e++)
         {
             var x = m + e;

@@ -27,7 +27,12 @@ public sealed class GridMaxFlow
     private readonly ulong notLastColumn;  // cells with a right neighbour
     private readonly long[] sourceCap = new long[MaxCells];
     private readonly long[] sinkCap = new long[MaxCells];
-    private readonly long[] edgeCap = new long[4 * MaxCells]; // [cell, direction]: residual capacity to that neighbour
+    // Net flow on each edge to the right and downward neighbour (negative: the other way). The residual
+    // capacity of k -> right is capacity - netRight[k], of right -> k capacity + netRight[k]: no per-edge
+    // capacities to set up, only these to clear.
+    private readonly long[] netRight = new long[MaxCells];
+    private readonly long[] netDown = new long[MaxCells];
+    private long capacity;
     private readonly ulong[] levels = new ulong[MaxCells + 1];
     private readonly ulong[] open = new ulong[4]; // per direction: cells whose edge that way has residual capacity
 
@@ -76,9 +81,9 @@ public sealed class GridMaxFlow
         var down = edgeCapacity > 0 ? nodes & (nodes >> width) : 0;
         open[Right] = right; open[Left] = right << 1;
         open[Down] = down; open[Up] = down << width;
-        for (var dir = 0; dir < 4; dir++)
-            for (var bits = open[dir]; bits != 0; bits &= bits - 1)
-                edgeCap[4 * BitOperations.TrailingZeroCount(bits) + dir] = edgeCapacity;
+        capacity = edgeCapacity;
+        Array.Clear(netRight, 0, cells);
+        Array.Clear(netDown, 0, cells);
 
         long flow = 0;
         if (right != 0 || down != 0)
@@ -125,7 +130,7 @@ public sealed class GridMaxFlow
         for (var l = last; l > 0; l--)
         {
             var u = Predecessor(v, levels[l - 1], out var dir);
-            bottleneck = Math.Min(bottleneck, edgeCap[4 * u + dir]);
+            bottleneck = Math.Min(bottleneck, Residual(u, dir));
             path[l - 1] = v = u;
             step[l - 1] = dir;
         }
@@ -133,11 +138,7 @@ public sealed class GridMaxFlow
 
         sourceCap[v] -= bottleneck;
         if (sourceCap[v] == 0) sources &= ~(1UL << v);
-        for (var l = 0; l < last; l++)
-        {
-            Push(path[l], step[l], -bottleneck);
-            Push(path[l + 1], step[l] ^ 1, bottleneck); // the reverse edge: Right^1 = Left, Down^1 = Up
-        }
+        for (var l = 0; l < last; l++) Push(path[l], path[l + 1], step[l], bottleneck);
         var t = path[last];
         sinkCap[t] -= bottleneck;
         if (sinkCap[t] == 0) sinks &= ~(1UL << t);
@@ -155,10 +156,31 @@ public sealed class GridMaxFlow
         return v + width;
     }
 
-    private void Push(int cell, int dir, long delta)
+    private long Residual(int cell, int dir) => dir switch
     {
-        var c = edgeCap[4 * cell + dir] += delta;
-        if (c > 0) open[dir] |= 1UL << cell;
+        Right => capacity - netRight[cell],
+        Left => capacity + netRight[cell - 1],
+        Down => capacity - netDown[cell],
+        _ => capacity + netDown[cell - width],
+    };
+
+    // Sends amount from u to its neighbour v (direction dir) and updates both directions' open bits.
+    private void Push(int u, int v, int dir, long amount)
+    {
+        switch (dir)
+        {
+            case Right: netRight[u] += amount; break;
+            case Left: netRight[v] -= amount; break;
+            case Down: netDown[u] += amount; break;
+            default: netDown[v] -= amount; break;
+        }
+        SetOpen(u, dir);
+        SetOpen(v, dir ^ 1); // the reverse edge: Right^1 = Left, Down^1 = Up
+    }
+
+    private void SetOpen(int cell, int dir)
+    {
+        if (Residual(cell, dir) > 0) open[dir] |= 1UL << cell;
         else open[dir] &= ~(1UL << cell);
     }
 
