@@ -83,6 +83,12 @@ public sealed class AlphaBetaSwap
     public long Minimize(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, Span<int> labeling)
     {
         Validate(unary, pairwise, labels, edgeWeight, labeling);
+        return MinimizeUnchecked(unary, pairwise, labels, edgeWeight, labeling);
+    }
+
+    // Minimize without the checks, for a caller whose tables are valid by construction (CoMixupSolver).
+    internal long MinimizeUnchecked(ReadOnlySpan<int> unary, ReadOnlySpan<int> pairwise, int labels, int edgeWeight, Span<int> labeling)
+    {
         Array.Clear(labelCount, 0, labels);
         Array.Clear(labelCells, 0, labels * words);
         usedLabels = 0;
