@@ -19,7 +19,7 @@ public sealed class GridMaxFlow
     /// <summary>Largest grid (cells) a mask holds.</summary>
     public const int MaxCells = 64;
 
-    // Directions from a cell: right, left, down, up; Opposite[d] is the reverse edge's direction.
+    // Directions from a cell: right, left, down, up; d ^ 1 is the direction of the reverse edge.
     private const int Right = 0, Left = 1, Down = 2, Up = 3;
 
     private readonly int width;
