@@ -10,6 +10,7 @@ namespace RLMix.Benchmarks;
 /// Whole training steps are timed by <c>rlmix bench</c> instead (a libtorch step is too heavy for BDN's defaults).
 /// <c>-- layout ...</c> times contiguous against channels-last in alternating rounds (<see cref="LayoutRounds"/>);
 /// <c>-- layout-masks ...</c> counts how often R-Mix's masks agree between the two over an epoch (<see cref="LayoutMaskAgreement"/>).
+/// <c>-- comixup ...</c> times Co-Mixup's solver serial against parallel partitions (<see cref="CoMixupRounds"/>).
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,7 @@ public static class Program
         {
             case "layout": LayoutRounds.Run(args[1..]); return;
             case "layout-masks": LayoutMaskAgreement.Run(args[1..]); return;
+            case "comixup": CoMixupRounds.Run(args[1..]); return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(
             args.Contains("--inProcess") ? args : [.. args, "--inProcess"],

@@ -117,10 +117,12 @@ public static class CoMixup
     /// <see cref="CoMixupOptions.MaxDegreeOfParallelism"/> is honoured (up to one thread per partition).
     /// Automatic (-1): serial on fewer than <see cref="MinParallelCores"/> cores or fewer than
     /// <see cref="MinParallelPartitions"/> partitions, else one thread per partition up to the cores.
-    /// Why: on 2 cores the second core is taken by libtorch's worker and the rest of the process, so
-    /// parallel partitions measured slower than serial ones (<c>rlmix bench</c>, part
-    /// <c>comixup-mixing-per-batch-parallel</c> against <c>-serial</c>); and with one or two partitions the
-    /// start and join of the threads buys at most one partition's time. The result never depends on it.
+    /// Why: on 2 cores the second core is shared with libtorch's workers and the rest of the process: idle,
+    /// forced parallel partitions measured 0.87-0.99x serial (<c>rlmix bench</c>, part
+    /// <c>comixup-mixing-per-batch-parallel</c> against <c>-serial</c>), under load anywhere from 0.55x to 1.8x
+    /// per round (and 26 vs 15 ms per i.i.d. batch in issue 15), so only serial is never slower than serial;
+    /// with one or two partitions the start and join of the threads buys at most one partition's time.
+    /// The result never depends on it.
     /// </summary>
     public static int PartitionThreads(CoMixupOptions options, int partitions, int processorCount)
     {

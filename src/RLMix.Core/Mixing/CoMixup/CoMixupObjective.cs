@@ -18,6 +18,7 @@ public sealed class CoMixupObjective
     private readonly double[] counts;
     private readonly double[] total;
     private readonly double[] compatibilityProduct; // v = A o_{-j}
+    private readonly int[] keptColumns;             // columns of A the hard threshold keeps
 
     /// <summary>Creates the objective.</summary>
     /// <param name="inputs">m.</param>
@@ -46,6 +47,7 @@ public sealed class CoMixupObjective
         counts = new double[outputs * inputs];
         total = new double[inputs];
         compatibilityProduct = new double[inputs];
+        keptColumns = new int[inputs];
     }
 
     /// <summary>m.</summary>
@@ -153,17 +155,22 @@ public sealed class CoMixupObjective
             for (var i2 = 0; i2 < Inputs; i2++) s += compatibility[i * Inputs + i2] * othersCounts[i2];
             v[i] = s;
         }
+        if (kind == CoMixupThreshold.Soft)
+        {
+            for (var i = 0; i < Inputs; i++) penalty[i] = v[i] > threshold ? 2 * Gamma * (v[i] - threshold) : 0;
+            return;
+        }
+        // The mask keeps the columns i2 with v_i2 > threshold, usually few: sum over those only, in the
+        // same (ascending) order, so the doubles are the same as summing over every column.
+        var kept = keptColumns.AsSpan();
+        var count = 0;
+        for (var i2 = 0; i2 < Inputs; i2++) if (!(v[i2] <= threshold)) kept[count++] = i2;
         for (var i = 0; i < Inputs; i++)
         {
-            if (kind == CoMixupThreshold.Soft)
-            {
-                penalty[i] = v[i] > threshold ? 2 * Gamma * (v[i] - threshold) : 0;
-                continue;
-            }
             double s = 0;
-            for (var i2 = 0; i2 < Inputs; i2++)
+            for (var c = 0; c < count; c++)
             {
-                if (v[i2] <= threshold) continue; // the mask zeroes column i2 of A
+                var i2 = kept[c];
                 s += (compatibility is null ? (i == i2 ? 1 : 0) : compatibility[i * Inputs + i2]) * othersCounts[i2];
             }
             penalty[i] = 2 * Gamma * s;

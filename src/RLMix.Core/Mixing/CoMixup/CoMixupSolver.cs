@@ -286,10 +286,16 @@ public sealed class CoMixupSolver
         }
 
         var labels = m + extras;
+        for (var i = 0; i < m; i++)
+        {
+            // One input's cells (contiguous in cost) into its column of [n, L].
+            var costs = cost.AsSpan(i * n, n);
+            var penalty = modular[i];
+            for (var k = 0; k < n; k++) unaryInt[k * labels + i] = Quantize(costs[k] + penalty);
+        }
         for (var k = 0; k < n; k++)
         {
             var row = k * labels;
-            for (var i = 0; i < m; i++) unaryInt[row + i] = Quantize(cost[i * n + k] + modular[i]);
             for (var e = 0; e < extras; e++)
             {
                 // Mean of the two float32 costs minus the bonus, as the official float32 tensors.
@@ -301,8 +307,8 @@ public sealed class CoMixupSolver
 
         var full = (int)SmoothScale;
         var half = (int)((float)HalfLabelSmoothness * SmoothScale);
-        for (var a = 0; a < labels; a++)
-            for (var b = 0; b < labels; b++) pairwiseInt[a * labels + b] = a == b ? 0 : full;
+        pairwiseInt.AsSpan(0, labels * labels).Fill(full);
+        for (var a = 0; a < labels; a++) pairwiseInt[a * labels + a] = 0;
         for (var e = 0; e < extras; e++)
         {
             var x = m + e;
@@ -311,7 +317,8 @@ public sealed class CoMixupSolver
         }
 
         Array.Clear(labeling); // gco starts from label 0 everywhere
-        swap.Minimize(unaryInt.AsSpan(0, n * labels), pairwiseInt.AsSpan(0, labels * labels), labels, edgeWeight, labeling);
+        // The tables are valid by construction (symmetric, zero diagonal, labels from 0): no re-check per cut.
+        swap.MinimizeUnchecked(unaryInt.AsSpan(0, n * labels), pairwiseInt.AsSpan(0, labels * labels), labels, edgeWeight, labeling);
 
         for (var k = 0; k < n; k++)
         {

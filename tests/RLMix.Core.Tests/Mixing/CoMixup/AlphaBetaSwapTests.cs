@@ -77,6 +77,62 @@ public sealed class AlphaBetaSwapTests
         }
     }
 
+    [Fact]
+    public void Minimize_GridsOverSixtyFourCells_MatchesAPlainGcoSwapLoop_WithMaxFlowMoves()
+    {
+        // Grids too large for GridMaxFlow's masks take the edge-list path; reference: gco's loop without
+        // shortcuts, each move an explicit max-flow over the move's sites.
+        for (var seed = 0; seed < 12; seed++)
+        {
+            var rng = new Random(seed);
+            var p = Problem.Random(rng, maxSide: 4) with { Height = 8 + rng.Next(5), Width = 9 + rng.Next(4) };
+            p = p with { Unary = Enumerable.Range(0, p.Height * p.Width * p.Labels).Select(_ => rng.Next(-50, 50)).ToArray() };
+            var expected = new int[p.Height * p.Width];
+            var energy = p.Energy(expected);
+            var previous = energy + 1;
+            while (previous > energy)
+            {
+                previous = energy;
+                for (var alpha = 0; alpha < p.Labels; alpha++)
+                    for (var beta = p.Labels - 1; beta > alpha; beta--)
+                        MaxFlowMove(p, expected, alpha, beta);
+                energy = p.Energy(expected);
+            }
+
+            var labeling = new int[p.Height * p.Width];
+            var reported = new AlphaBetaSwap(p.Height, p.Width, p.Labels).Minimize(p.Unary, p.Pairwise, p.Labels, p.EdgeWeight, labeling);
+
+            Assert.Equal(expected, labeling);
+            Assert.Equal(p.Energy(labeling), reported);
+        }
+    }
+
+    private static void MaxFlowMove(Problem p, int[] labeling, int alpha, int beta)
+    {
+        int h = p.Height, w = p.Width, n = h * w;
+        var index = new int[n];
+        var count = 0;
+        for (var k = 0; k < n; k++) index[k] = labeling[k] == alpha || labeling[k] == beta ? count++ : -1;
+        if (count == 0) return;
+        var flow = new MaxFlow(n, 2 * n);
+        flow.Reset(count);
+        for (var k = 0; k < n; k++)
+        {
+            if (index[k] < 0) continue;
+            long d = p.Unary[k * p.Labels + beta] - p.Unary[k * p.Labels + alpha];
+            foreach (var nb in new[] { k % w > 0 ? k - 1 : -1, k % w + 1 < w ? k + 1 : -1, k >= w ? k - w : -1, k + w < n ? k + w : -1 })
+            {
+                if (nb < 0) continue;
+                if (index[nb] < 0) d += (long)p.EdgeWeight * (p.Pairwise[beta * p.Labels + labeling[nb]] - p.Pairwise[alpha * p.Labels + labeling[nb]]);
+                else if (nb > k) flow.AddEdge(index[k], index[nb], (long)p.EdgeWeight * p.Pairwise[alpha * p.Labels + beta], (long)p.EdgeWeight * p.Pairwise[beta * p.Labels + alpha]);
+            }
+            flow.AddTerminalWeights(index[k], Math.Max(d, 0), Math.Max(-d, 0));
+        }
+        flow.Solve();
+        for (var k = 0; k < n; k++)
+            if (index[k] >= 0) labeling[k] = flow.IsSinkSide(index[k]) ? beta : alpha;
+    }
+
     private static void ExhaustiveMove(Problem p, int[] labeling, int alpha, int beta)
     {
         var active = Enumerable.Range(0, labeling.Length).Where(k => labeling[k] == alpha || labeling[k] == beta).ToArray();
