@@ -109,7 +109,10 @@ public static class SlurmArray
         s.AppendLine("# checkpoint (exit 143); then the task is requeued and resumes from it. Other exits end the task as they are.");
         s.AppendLine("on_term() {");
         s.AppendLine("  status=143");
-        s.AppendLine("  if [ -n \"$rlmix_pid\" ]; then kill -TERM \"$rlmix_pid\" 2>/dev/null; wait \"$rlmix_pid\"; status=$?; fi");
+        // A TERM that arrives between starting rlmix and `rlmix_pid=$!` runs this trap before the assignment;
+        // $! already names rlmix then, so rlmix is never left running on its own.
+        s.AppendLine("  pid=\"${rlmix_pid:-${!:-}}\"");
+        s.AppendLine("  if [ -n \"$pid\" ]; then kill -TERM \"$pid\" 2>/dev/null; wait \"$pid\"; status=$?; fi");
         s.AppendLine("  if [ \"$status\" -eq 143 ]; then");
         s.AppendLine("    echo \"rlmix: cell $SLURM_ARRAY_TASK_ID stopped at a checkpoint; requeueing task $task to resume it\"");
         s.AppendLine("    scontrol requeue \"$task\"");

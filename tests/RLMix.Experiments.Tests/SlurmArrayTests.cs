@@ -88,15 +88,30 @@ public sealed class SlurmArrayTests : IDisposable
         Assert.Equal("", requeued);
     }
 
+    [Fact]
+    public void Sigterm_BeforeTheScriptHasStoredRlmixsPid_StillReachesRlmix()
+    {
+        // The interleaving where TERM lands between starting rlmix and `rlmix_pid=$!`, made certain: the script
+        // signals itself there (once the stand-in has set its own trap), so its trap runs before the assignment.
+        string ready = Path.Combine(dir, "ready");
+        var (code, _, requeued) = RunScript($"trap 'exit 1' TERM; touch '{ready}'; echo \"cell $2\"; while true; do sleep 0.05; done", terminate: false,
+            edit: script => script.Replace("rlmix_pid=$!\n", $"while [ ! -e '{ready}' ]; do sleep 0.01; done; kill -TERM $$\nrlmix_pid=$!\n", StringComparison.Ordinal));
+
+        Assert.Equal(1, code);
+        Assert.Equal("", requeued);
+    }
+
     /// <summary>Runs the script as Slurm would run array task 7_3, with fake rlmix and scontrol; <paramref name="terminate"/> sends SIGTERM to the script (what --signal=B:TERM does) once rlmix has started.</summary>
-    (int Code, string Output, string Requeued) RunScript(string rlmixBody, bool terminate)
+    (int Code, string Output, string Requeued) RunScript(string rlmixBody, bool terminate, Func<string, string>? edit = null)
     {
         string bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
         string record = Path.Combine(dir, "scontrol.txt");
         File.WriteAllText(Path.Combine(bin, "scontrol"), $"#!/bin/sh\necho \"$@\" > '{record}'\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(bin, "scontrol"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string script = Path.Combine(dir, "compare.sbatch");
-        File.WriteAllText(script, SlurmArray.Script("t", [3], Path.Combine(dir, "out"), dir, ["bash", "-c", rlmixBody, "rlmix"], []));
+        string text = SlurmArray.Script("t", [3], Path.Combine(dir, "out"), dir, ["bash", "-c", rlmixBody, "rlmix"], []);
+        Assert.Contains("rlmix_pid=$!\n", text);
+        File.WriteAllText(script, edit is null ? text : edit(text));
 
         var psi = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
@@ -105,13 +120,18 @@ public sealed class SlurmArrayTests : IDisposable
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var output = new System.Text.StringBuilder();
-        string? line;
-        while ((line = p.StandardOutput.ReadLine()) != null)
+        var reading = Task.Run(() =>
         {
-            output.AppendLine(line);
-            if (terminate && line == "cell 3")
-                using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-        }
+            string? line;
+            while ((line = p.StandardOutput.ReadLine()) != null)
+            {
+                lock (output) output.AppendLine(line);
+                if (terminate && line == "cell 3")
+                    using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            }
+        });
+        // Output stays open while anything the script started still runs: a stand-in left running would hang the test.
+        Assert.True(reading.Wait(TimeSpan.FromMinutes(2)), $"the script's output did not end (a process it started is still running):\n{output}");
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)));
         return (p.ExitCode, output + stderr.Result, File.Exists(record) ? File.ReadAllText(record).Trim() : "");
     }
