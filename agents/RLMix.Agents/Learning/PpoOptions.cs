@@ -63,10 +63,10 @@ public sealed record PpoOptions
     public string Network { get; init; } = "per-image";
 
     /// <summary>
-    /// The per-image network multiplies the observation's G*G saliency cells by G*G. They are a map that
-    /// sums to 1, so each cell is about 1/64 of an 8x8 grid while the logits beside it are of order 1-10;
-    /// scaled, a uniform map reads as ones and the saliency input is on the logits' scale. The paper
-    /// network reads the observation as it is (the official code does). The default value is true.
+    /// Both networks multiply the observation's G*G saliency cells by G*G. They are a map that sums to 1,
+    /// so each cell is about 1/64 of an 8x8 grid while the logits beside it are of order 1-10; scaled, a
+    /// uniform map reads as ones and the saliency input is on the logits' scale. The <see cref="Paper"/>
+    /// preset turns it off: the official code reads the observation as it is. The default value is true.
     /// </summary>
     public bool ScaleSaliency { get; init; } = true;
 

@@ -24,6 +24,6 @@ public static class PolicyNetworks
         var classes = spec.Features - grid * grid;
         if (grid < 1 || classes < 1)
             throw new UsageException($"The paper network needs observation rows of {grid}x{grid} saliency cells followed by the logits; rows have only {spec.Features} values.");
-        return new PaperPolicyNetwork(spec.BatchSize, grid, classes, spec.ActionChoices, options.HiddenSize, generator);
+        return new PaperPolicyNetwork(spec.BatchSize, grid, classes, spec.ActionChoices, options.HiddenSize, generator, options.ScaleSaliency);
     }
 }
