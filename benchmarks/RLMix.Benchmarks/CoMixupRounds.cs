@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using RLMix.Mixing.CoMixup;
 using static TorchSharp.torch;
 
+using static RLMix.Benchmarks.RoundsCommand;
+
 namespace RLMix.Benchmarks;
 
 /// <summary>
@@ -102,18 +104,4 @@ public static class CoMixupRounds
 
     // CLOCK_THREAD_CPUTIME_ID (Linux): CPU time of the calling thread only.
     static double ThreadCpuMs() => ClockGettime(3, out var t) == 0 ? t.Seconds * 1e3 + t.Nanoseconds / 1e6 : double.NaN;
-
-    static string Arg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
-    }
-
-    static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

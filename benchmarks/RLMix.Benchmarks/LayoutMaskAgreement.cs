@@ -5,6 +5,8 @@ using RLMix.Models;
 using RLMix.Training;
 using static TorchSharp.torch;
 
+using static RLMix.Benchmarks.RoundsCommand;
+
 namespace RLMix.Benchmarks;
 
 /// <summary>
@@ -73,11 +75,5 @@ public static class LayoutMaskAgreement
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"all: {100.0 * agree.Sum() / cells.Sum():F3}%; worst batch {100 * worstBatch:F3}%; saliency difference / norm, mean over batches {relativeSum / batches:G3}"));
         return 0;
-    }
-
-    static string Arg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

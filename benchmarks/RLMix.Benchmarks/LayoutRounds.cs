@@ -8,6 +8,8 @@ using RLMix.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using static RLMix.Benchmarks.RoundsCommand;
+
 namespace RLMix.Benchmarks;
 
 /// <summary>
@@ -106,18 +108,4 @@ public static class LayoutRounds
         using var p = Process.GetCurrentProcess();
         return p.TotalProcessorTime.TotalMilliseconds;
     }
-
-    static string Arg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
-    }
-
-    static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -58,17 +58,7 @@ public sealed class AlphaBetaSwapTests
         for (var seed = 0; seed < 150; seed++)
         {
             var p = Problem.Random(new Random(seed), maxSide: 3);
-            var expected = new int[p.Height * p.Width];
-            var energy = p.Energy(expected);
-            var previous = energy + 1;
-            while (previous > energy)
-            {
-                previous = energy;
-                for (var alpha = 0; alpha < p.Labels; alpha++)
-                    for (var beta = p.Labels - 1; beta > alpha; beta--)
-                        ExhaustiveMove(p, expected, alpha, beta);
-                energy = p.Energy(expected);
-            }
+            var expected = PlainSwapLoop(p, ExhaustiveMove);
 
             var labeling = new int[p.Height * p.Width];
             new AlphaBetaSwap(p.Height, p.Width, p.Labels).Minimize(p.Unary, p.Pairwise, p.Labels, p.EdgeWeight, labeling);
@@ -87,17 +77,7 @@ public sealed class AlphaBetaSwapTests
             var rng = new Random(seed);
             var p = Problem.Random(rng, maxSide: 4) with { Height = 8 + rng.Next(5), Width = 9 + rng.Next(4) };
             p = p with { Unary = Enumerable.Range(0, p.Height * p.Width * p.Labels).Select(_ => rng.Next(-50, 50)).ToArray() };
-            var expected = new int[p.Height * p.Width];
-            var energy = p.Energy(expected);
-            var previous = energy + 1;
-            while (previous > energy)
-            {
-                previous = energy;
-                for (var alpha = 0; alpha < p.Labels; alpha++)
-                    for (var beta = p.Labels - 1; beta > alpha; beta--)
-                        MaxFlowMove(p, expected, alpha, beta);
-                energy = p.Energy(expected);
-            }
+            var expected = PlainSwapLoop(p, MaxFlowMove);
 
             var labeling = new int[p.Height * p.Width];
             var reported = new AlphaBetaSwap(p.Height, p.Width, p.Labels).Minimize(p.Unary, p.Pairwise, p.Labels, p.EdgeWeight, labeling);
@@ -105,6 +85,23 @@ public sealed class AlphaBetaSwapTests
             Assert.Equal(expected, labeling);
             Assert.Equal(p.Energy(labeling), reported);
         }
+    }
+
+    /// <summary>gco's swap loop without shortcuts, from all-zero labels: every pair (alpha up, beta down) until a sweep lowers the energy no more.</summary>
+    private static int[] PlainSwapLoop(Problem p, Action<Problem, int[], int, int> move)
+    {
+        var labeling = new int[p.Height * p.Width];
+        var energy = p.Energy(labeling);
+        var previous = energy + 1;
+        while (previous > energy)
+        {
+            previous = energy;
+            for (var alpha = 0; alpha < p.Labels; alpha++)
+                for (var beta = p.Labels - 1; beta > alpha; beta--)
+                    move(p, labeling, alpha, beta);
+            energy = p.Energy(labeling);
+        }
+        return labeling;
     }
 
     private static void MaxFlowMove(Problem p, int[] labeling, int alpha, int beta)
