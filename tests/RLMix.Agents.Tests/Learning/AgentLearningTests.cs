@@ -62,5 +62,20 @@ public sealed class AgentLearningTests(ITestOutputHelper output)
         Assert.True(MeanOfLast(curve, 5) >= 0.8, $"mean reward of the last 5 steps {MeanOfLast(curve, 5):F3} < 0.8");
     }
 
+    /// <summary>
+    /// The joint action (SB3's and the official code's credit: the B per-image log-probabilities summed,
+    /// one advantage per batch), which both presets use, with the default network. At B = 4 each image's
+    /// choice moves the batch reward by a quarter, so the evidence per step is large enough for a test;
+    /// gamma 0 because the next batches' rewards do not depend on this batch's choices (agent-learning.md, 2).
+    /// </summary>
+    [Fact]
+    public void PerImageNetwork_JointAction_LearnsToReadTheSaliencyGrid()
+    {
+        var ppo = PpoOptions.Default with { Gamma = 0, LearningRate = 1e-3, NSteps = 32, BatchSize = 32 };
+        var curve = TrainingCurve(ppo, new SaliencySideReward(), batchSize: 4, episodes: 20, steps: 50);
+        Assert.True(curve.Take(50).Average() < 0.25, $"first 50 steps {curve.Take(50).Average():F3}");
+        Assert.True(MeanOfLast(curve, 100) >= 0.8, $"mean reward of the last 100 steps {MeanOfLast(curve, 100):F3} < 0.8");
+    }
+
     static double MeanOfLast(IReadOnlyList<double> curve, int n) => curve.Skip(curve.Count - n).Average();
 }
