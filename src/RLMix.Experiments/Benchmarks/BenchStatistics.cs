@@ -91,10 +91,6 @@ public static class BenchStatistics
         return (QuantileOfSorted(medians, (1 - level) / 2), QuantileOfSorted(medians, (1 + level) / 2));
     }
 
-    /// <summary>Summarizes the per-round ratios of <paramref name="times"/> to <paramref name="reference"/>.</summary>
-    public static RatioSummary Summarize(IReadOnlyList<double> times, IReadOnlyList<double> reference, int resamples = DefaultResamples, int seed = 0) =>
-        SummarizeRatios(PerRoundRatios(times, reference), resamples, seed);
-
     /// <summary>Summarizes per-round ratios: their median, its bootstrap 95% interval, and their quartiles.</summary>
     public static RatioSummary SummarizeRatios(IReadOnlyList<double> ratios, int resamples = DefaultResamples, int seed = 0)
     {

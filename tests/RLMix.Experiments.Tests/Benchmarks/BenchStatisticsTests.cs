@@ -21,7 +21,7 @@ public sealed class BenchStatisticsTests
         double[] vanilla = [100, 200, 100];
         double[] method = [150, 300, 210];
         Assert.Equal([1.5, 1.5, 2.1], BenchStatistics.PerRoundRatios(method, vanilla).Select(r => Math.Round(r, 12)));
-        var summary = BenchStatistics.Summarize(method, vanilla);
+        var summary = BenchStatistics.SummarizeRatios(BenchStatistics.PerRoundRatios(method, vanilla));
         Assert.Equal(1.5, summary.Median, 12);
         Assert.Equal(3, summary.Rounds);
         Assert.Equal(2.1, BenchStatistics.Median(method) / BenchStatistics.Median(vanilla), 12); // what the old bench reported
