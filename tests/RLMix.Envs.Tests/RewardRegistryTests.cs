@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.Loader;
 using RLMix.Envs.Rewards;
 using RLMix.Errors;
 using static TorchSharp.torch;
@@ -93,6 +94,22 @@ public sealed class RewardRegistryTests
         Assert.Throws<UsageException>(() => RewardRegistry.Load("grad-cosine", PluginPath, null));
         Assert.Throws<UsageException>(() => RewardRegistry.Load(null, null, "Some.Type"));
     }
+
+    [Fact]
+    public void LoadPlugin_TheSameFileTwice_LoadsItOnce_AndGivesANewInstanceOfTheSameTypeEachTime()
+    {
+        const string type = "RLMix.RewardPlugin.Sample.MeanQReward";
+        var first = RewardRegistry.LoadPlugin(PluginPath, type);
+        var second = RewardRegistry.Load(null, PluginPath, type);
+
+        Assert.NotSame(first, second);
+        Assert.Same(first.GetType(), second.GetType());
+        // Every test of this process that loads the plug-in shares this one load.
+        Assert.Single(ContextsHolding(Path.GetFullPath(PluginPath)));
+    }
+
+    static AssemblyLoadContext[] ContextsHolding(string path) =>
+        AssemblyLoadContext.All.Where(c => c.Assemblies.Any(a => a.Location == path)).ToArray();
 
     [Theory]
     [InlineData("RLMix.RewardPlugin.Sample.WrongShapeReward", "wrong-shape", "shape (3)")]

@@ -5,7 +5,8 @@ namespace RLMix.Envs.Rewards;
 /// <summary>
 /// A reward for MixupEnv. Implement it in your own assembly and pass an instance to MixupEnv, or
 /// load it with <see cref="RewardRegistry.Load"/> (the CLI's <c>--reward-plugin</c>). A plugin type
-/// needs a public parameterless constructor.
+/// needs a public parameterless constructor. Its assembly is loaded once per process and every run gets a
+/// new instance: keep a reward's state in the instance, not in statics (the runs of a process share those).
 /// </summary>
 public interface IRewardFunction
 {

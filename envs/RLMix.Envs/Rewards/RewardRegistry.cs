@@ -23,6 +23,9 @@ public static class RewardRegistry
         ["negative-loss"] = () => new NegativeLossReward(),
     };
 
+    // Plug-in assemblies loaded so far, by full path (see LoadAssembly).
+    static readonly Dictionary<string, Assembly> loadedPlugins = new(StringComparer.Ordinal);
+
     /// <summary>Names of the built-in rewards, sorted.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = builtIns.Keys.Order(StringComparer.Ordinal).ToArray();
 
@@ -50,23 +53,18 @@ public static class RewardRegistry
         return LoadPlugin(pluginPath, typeName);
     }
 
-    /// <summary>Loads the reward type from the assembly at <paramref name="path"/> and creates it with its parameterless constructor.</summary>
+    /// <summary>
+    /// Creates the reward type of the assembly at <paramref name="path"/> with its parameterless constructor: a new
+    /// instance on every call, from an assembly loaded once per process (calls for the same file share its
+    /// types and statics).
+    /// </summary>
     public static IRewardFunction LoadPlugin(string path, string? typeName = null)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
             throw new UsageException($"Reward plugin '{Echo.Of(path)}' does not exist. Pass the path of the compiled .dll that implements RLMix.Envs.Rewards.IRewardFunction.");
 
-        Assembly assembly;
-        try
-        {
-            assembly = new PluginLoadContext(fullPath).LoadFromAssemblyPath(fullPath);
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
-        {
-            throw new UsageException($"Reward plugin '{Echo.Of(path)}' cannot be loaded as a .NET assembly ({e.Message}). Build it as a net10.0 class library that references RLMix.Envs.", e);
-        }
-
+        var assembly = LoadAssembly(path, fullPath);
         Type[] types;
         try
         {
@@ -110,6 +108,31 @@ public static class RewardRegistry
         catch (TargetInvocationException e)
         {
             throw new UsageException($"Reward type '{type.FullName}' in '{Echo.Of(path)}' threw in its constructor: {e.InnerException?.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The plug-in assembly at <paramref name="fullPath"/>, loaded once per process: checking a run's options and
+    /// then running it (or a comparison's many cells) each ask for the reward, and loading every time would leave
+    /// one more unloadable copy of the assembly in memory per call, each with its own types and statics. (The
+    /// runtime maps a file path once per process anyway: a file rebuilt while the process runs is not reread.)
+    /// </summary>
+    static Assembly LoadAssembly(string path, string fullPath)
+    {
+        lock (loadedPlugins)
+        {
+            if (loadedPlugins.TryGetValue(fullPath, out var loaded)) return loaded;
+            Assembly assembly;
+            try
+            {
+                assembly = new PluginLoadContext(fullPath).LoadFromAssemblyPath(fullPath);
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
+            {
+                throw new UsageException($"Reward plugin '{Echo.Of(path)}' cannot be loaded as a .NET assembly ({e.Message}). Build it as a net10.0 class library that references RLMix.Envs.", e);
+            }
+            loadedPlugins[fullPath] = assembly;
+            return assembly;
         }
     }
 
@@ -169,7 +192,7 @@ public static class RewardRegistry
     }
 
     /// <summary>Loads plugins in their own context while sharing RLMix and TorchSharp with the host, so their types are the host's.</summary>
-    sealed class PluginLoadContext(string pluginPath) : AssemblyLoadContext(isCollectible: false)
+    sealed class PluginLoadContext(string pluginPath) : AssemblyLoadContext($"RLMix reward plug-in {pluginPath}", isCollectible: false)
     {
         readonly AssemblyDependencyResolver resolver = new(pluginPath);
 
