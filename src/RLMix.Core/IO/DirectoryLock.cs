@@ -92,6 +92,27 @@ public sealed class DirectoryLock : IDisposable
     }
 
     /// <summary>
+    /// Like <see cref="Acquire(string, string)"/>, but while another process (or writer) holds the lock, waits for it,
+    /// polling, for up to <paramref name="wait"/>; then throws as <see cref="Acquire(string, string)"/> does.
+    /// </summary>
+    /// <exception cref="UsageException">The lock was still held after <paramref name="wait"/>, or the directory cannot be locked.</exception>
+    public static DirectoryLock Acquire(string directory, string what, TimeSpan wait)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return Acquire(directory, what);
+            }
+            catch (UsageException e) when (e.InnerException is IOException io && InUseCodes.Contains(io.HResult) && clock.Elapsed < wait)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(250));
+            }
+        }
+    }
+
+    /// <summary>
     /// Who holds, or last held without releasing, the lock of <paramref name="directory"/>, from its holder record;
     /// null when there is none. Reading it takes no lock, so it cannot tell a running holder from a killed one.
     /// </summary>

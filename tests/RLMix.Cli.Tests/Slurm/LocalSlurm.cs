@@ -1,25 +1,42 @@
 using System.Diagnostics;
 using System.Reflection;
+using RLMix.IO;
 
 namespace RLMix.Cli.Tests.Slurm;
 
 /// <summary>
 /// A real single-node Slurm cluster on this machine, started by tests/slurm/start-local-slurm.sh in a directory of
-/// its own and stopped (only the daemons it started) by stop-local-slurm.sh on <see cref="Dispose"/>.
+/// its own and stopped (only the daemons it started) by stop-local-slurm.sh on <see cref="Dispose"/>. One at a time
+/// per machine: from before it starts until it is stopped it holds <see cref="LockDir"/>'s lock, so test processes
+/// that want a cluster at once (two test runs, two checkouts) take turns instead of sharing 2 cores between two
+/// clusters' job arrays and timing out.
 /// </summary>
 internal sealed class LocalSlurm : IDisposable
 {
+    /// <summary>The machine-wide lock directory (a fixed path, not TMPDIR's, so that every test process finds it).</summary>
+    const string LockDir = "/tmp/rlmix-local-slurm";
+
+    // In LockDir while a cluster runs: its directory, so that the next holder stops a cluster whose test process was
+    // killed (holding the lock proves that process is gone).
+    const string RecordFile = "cluster";
+
+    // How long to wait for another process's cluster: its whole test takes a few minutes.
+    static readonly TimeSpan LockWait = TimeSpan.FromMinutes(20);
+
     static readonly string Scripts = typeof(LocalSlurm).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "SlurmScripts").Value!;
 
-    static readonly string[] Programs = ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/bin/sbatch", "/usr/bin/scontrol", "/usr/bin/squeue", "/usr/bin/scancel"];
+    static readonly string[] Programs = ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/bin/sbatch", "/usr/bin/scontrol", "/usr/bin/squeue", "/usr/bin/scancel", "/usr/bin/sinfo"];
 
     readonly string dir;
+    readonly DirectoryLock machineLock;
+    bool disposed;
 
-    LocalSlurm(string dir, string conf)
+    LocalSlurm(string dir, string conf, DirectoryLock machineLock)
     {
         this.dir = dir;
         Conf = conf;
+        this.machineLock = machineLock;
     }
 
     /// <summary>The cluster's slurm.conf: the SLURM_CONF of every Slurm command and of rlmix --submit.</summary>
@@ -41,8 +58,18 @@ internal sealed class LocalSlurm : IDisposable
     /// <summary>Starts the cluster in <paramref name="dir"/>; throws with the script's output when it does not come up.</summary>
     public static LocalSlurm Start(string dir)
     {
+        Directory.CreateDirectory(LockDir);
+        var held = DirectoryLock.Acquire(LockDir, "local Slurm cluster lock directory", LockWait);
+        string record = Path.Combine(LockDir, RecordFile);
+        if (File.Exists(record))
+        {
+            // Left by a test process that ended without stopping its cluster.
+            string orphan = File.ReadAllText(record).Trim();
+            if (orphan.Length > 0) Stop(orphan);
+        }
+        File.WriteAllText(record, dir);
         var (code, output) = AsRoot(Path.Combine(Scripts, "start-local-slurm.sh"), dir);
-        var cluster = new LocalSlurm(dir, Path.Combine(dir, "slurm.conf"));
+        var cluster = new LocalSlurm(dir, Path.Combine(dir, "slurm.conf"), held);
         if (code != 0)
         {
             cluster.Dispose();
@@ -70,9 +97,24 @@ internal sealed class LocalSlurm : IDisposable
 
     public void Dispose()
     {
-        AsRoot(Path.Combine(Scripts, "stop-local-slurm.sh"), dir);
+        if (disposed) return;
+        disposed = true;
+        try
+        {
+            Stop(dir);
+            File.Delete(Path.Combine(LockDir, RecordFile));
+        }
+        finally
+        {
+            machineLock.Dispose();
+        }
+    }
+
+    static void Stop(string clusterDir)
+    {
+        AsRoot(Path.Combine(Scripts, "stop-local-slurm.sh"), clusterDir);
         // The daemons' state and logs belong to root.
-        if (!IsRoot) Run("sudo", ["-n", "rm", "-rf", "--", dir], TimeSpan.FromMinutes(1));
+        if (!IsRoot) Run("sudo", ["-n", "rm", "-rf", "--", clusterDir], TimeSpan.FromMinutes(1));
     }
 
     static (int ExitCode, string Output) AsRoot(string script, string dir) =>

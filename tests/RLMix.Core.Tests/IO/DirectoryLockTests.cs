@@ -24,6 +24,33 @@ public sealed class DirectoryLockTests : IDisposable
     }
 
     [Fact]
+    public void AcquireWithWait_GetsTheLockOnceTheHolderReleasesIt_AndNotBefore()
+    {
+        var first = DirectoryLock.Acquire(dir, "cluster lock");
+        bool released = false;
+        var releasing = new Thread(() =>
+        {
+            Thread.Sleep(300);
+            Volatile.Write(ref released, true);
+            first.Dispose();
+        });
+        releasing.Start();
+
+        using var second = DirectoryLock.Acquire(dir, "cluster lock", TimeSpan.FromMinutes(2));
+
+        Assert.True(Volatile.Read(ref released));
+        releasing.Join();
+    }
+
+    [Fact]
+    public void AcquireWithWait_StillHeldAfterTheWait_IsRefusedNamingTheHolder()
+    {
+        using var first = DirectoryLock.Acquire(dir, "cluster lock");
+        var e = Assert.Throws<UsageException>(() => DirectoryLock.Acquire(dir, "cluster lock", TimeSpan.FromMilliseconds(600)));
+        Assert.Contains($"pid {Environment.ProcessId}", e.Message);
+    }
+
+    [Fact]
     public void HolderRecordLeftByAKilledProcess_IsReportedAsStale()
     {
         var ghost = new LockHolder("elsewhere", 999_999, "77", DateTimeOffset.UnixEpoch);
