@@ -10,7 +10,7 @@
 set -euo pipefail
 
 if [ $# -ne 1 ]; then echo "usage: $0 DIR" >&2; exit 2; fi
-for tool in munged slurmctld slurmd sinfo runuser ss; do
+for tool in munged slurmctld slurmd sinfo runuser ss flock; do
   if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ]; then
     echo "error: '$tool' not found; install the packages with: apt-get install -y slurm-wlm munge" >&2
     exit 3
@@ -42,7 +42,12 @@ chmod 400 "$dir/munge/munge.key"
 runuser -u munge -- munged --socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
   --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed"
 
-# Two free TCP ports (slurmctld, slurmd), so that another cluster on this machine does not collide.
+# Two free TCP ports (slurmctld, slurmd), so that another cluster on this machine does not collide. Choosing them
+# and starting the daemons that listen on them happen under a machine-wide lock: two clusters started at the
+# same moment would otherwise both find the same pair free. The daemons do not inherit the lock's descriptor.
+lockdir=/run/lock; [ -d "$lockdir" ] || lockdir=/tmp
+exec 9>>"$lockdir/rlmix-local-slurm-ports.lock"
+if ! flock -w 120 9; then echo "error: another start-local-slurm.sh held the port lock for 2 minutes" >&2; exit 1; fi
 port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
 ctld_port=""
 for p in $(seq 16817 2 16997); do
@@ -58,7 +63,9 @@ SlurmdPort=$((ctld_port + 1))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$dir/munge/munge.socket
+# cred_expire: a requeued job waits this long (default 120 s) before it starts again; any sooner and slurmd
+# refuses to launch it ("Job credential revoked": it still holds the killed run's revocation).
+AuthInfo=socket=$dir/munge/munge.socket,cred_expire=10
 CredType=cred/munge
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
@@ -84,8 +91,8 @@ PartitionName=local Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
 
 export SLURM_CONF="$dir/slurm.conf"
-slurmctld -f "$SLURM_CONF"
-slurmd -f "$SLURM_CONF" -N localhost
+slurmctld -f "$SLURM_CONF" 9>&-
+slurmd -f "$SLURM_CONF" -N localhost 9>&-
 
 # Up when the node reports idle (usually within seconds).
 for _ in $(seq 1 60); do

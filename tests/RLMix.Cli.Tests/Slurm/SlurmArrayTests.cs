@@ -83,15 +83,16 @@ public sealed class SlurmArrayTests : IDisposable
         WaitForLog(log, before, "Stopping after the current batch");
         File.WriteAllText(gate, "");
         WaitForLog(log, before, "requeueing task");
-        // Slurm holds a requeued task for a while (BeginTime); start it now.
-        StartWhenPending($"{job}_3");
+        // Slurm holds the requeued task for the cluster's cred_expire (10 s), then starts it again. Not earlier by
+        // scontrol update StartTime=now: slurmd refuses a job within a second of having killed it ("Job credential revoked").
         cluster.WaitForJob(job, TimeSpan.FromMinutes(3));
 
         string task = ReadFrom(log, before);
-        Assert.Contains("Interrupted at epoch 1, batch 2", task);
-        Assert.Contains("restart 1", task);
+        // On failure: the whole task log and what Slurm says of the job (finished jobs stay visible, MinJobAge).
+        string why = $"\n--- {log} since the resubmission:\n{task}\n--- scontrol show job {job}:\n{cluster.Command("scontrol", "show", "job", job).Output}{LogTails()}";
+        foreach (var text in new[] { "Interrupted at epoch 1, batch 2", "restart 1", "Resumed from", "Cell 3 gated/seed1 finished." })
+            Assert.True(task.Contains(text, StringComparison.Ordinal), $"'{text}' is not in the task's log:{why}");
         Assert.Contains("at epoch 1, batch 2.", task[task.IndexOf("Resumed from", StringComparison.Ordinal)..]);
-        Assert.Contains("Cell 3 gated/seed1 finished.", task);
         var final = Rlmix(null, "compare", "--config", "c.json", "--out", "array", "--collect");
         Assert.True(final.ExitCode == 0, final.Output + task);
         Assert.Equal(expected, Deterministic(Path.Combine(dir, "array", "results.md")));
@@ -153,17 +154,9 @@ public sealed class SlurmArrayTests : IDisposable
         }
     }
 
-    void StartWhenPending(string task)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var (_, state) = cluster!.Command("squeue", "-h", "-j", task, "-o", "%T");
-            if (state.Trim() == "PENDING" && cluster.Command("scontrol", "update", $"JobId={task}", "StartTime=now").ExitCode == 0) return;
-            if (clock.Elapsed > TimeSpan.FromMinutes(1)) Assert.Fail($"task {task} was not requeued: squeue says '{state.Trim()}'");
-            Thread.Sleep(200);
-        }
-    }
+    /// <summary>The end of the daemons' logs, for a failure message.</summary>
+    string LogTails() => string.Concat(new[] { "slurmctld.log", "slurmd.log" }.Select(name => Path.Combine(dir, "cluster", "log", name))
+        .Where(File.Exists).Select(f => $"\n--- {f} (end):\n{string.Join('\n', File.ReadLines(f).TakeLast(25))}"));
 
     string Logs(string comparison) => string.Concat(Directory.GetFiles(Path.Combine(dir, comparison, "slurm"), "*.out").Select(f => $"\n--- {f}\n{File.ReadAllText(f)}"));
 }
