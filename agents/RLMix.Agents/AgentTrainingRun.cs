@@ -138,16 +138,20 @@ public static class AgentTrainingRun
         }
     }
 
-    /// <summary>The settings that decide the agent's numbers, as canonical JSON (stored in the checkpoint; a resume must match).</summary>
-    static string Identity(RunConfig config, RLMixOptions rl, AgentTrainingOptions run, PpoOptions ppo) =>
-        new JsonObject
+    /// <summary>The settings that decide the agent's numbers, and the reward plug-in's content, as canonical JSON (stored in the checkpoint; a resume must match).</summary>
+    static string Identity(RunConfig config, RLMixOptions rl, AgentTrainingOptions run, PpoOptions ppo)
+    {
+        var identity = new JsonObject
         {
             ["config"] = JsonNode.Parse(ConfigFile.Serialize(config)),
             ["rlmix"] = JsonSerializer.SerializeToNode(rl, ConfigFile.JsonOptions),
             ["episodes"] = run.Episodes,
             ["max_batches"] = run.MaxBatches,
             ["ppo"] = JsonSerializer.SerializeToNode(ppo, ConfigFile.JsonOptions),
-        }.ToJsonString();
+        };
+        if (rl.InputFingerprint() is { } inputs) identity["inputs"] = inputs;   // a rebuilt reward plug-in is another run
+        return identity.ToJsonString();
+    }
 
     static void EnsureSameRun(CheckpointSections sections, string identity, string path)
     {

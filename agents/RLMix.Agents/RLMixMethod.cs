@@ -242,20 +242,11 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
 
     /// <summary>
     /// <paramref name="methods"/> plus <c>rlmix</c> (RLMix.Core cannot reference this assembly). Under <c>rlmix bench</c>
-    /// the online agent's rollout and minibatch are one timed block, so every block holds one PPO update. A
-    /// <c>learned:DIR</c> policy puts the SHA-256 of DIR's agent file into the run's identity, so a finished run or
-    /// comparison cell is not reused after the agent file changed.
+    /// the online agent's rollout and minibatch are one timed block, so every block holds one PPO update. The
+    /// content of the files the options name (a <c>learned:DIR</c> agent, a reward plug-in) is part of the run's
+    /// identity (<see cref="RLMixOptions.InputFingerprint"/>), so a finished run or comparison cell is not reused after one changed.
     /// </summary>
     public static MethodCatalog AddTo(MethodCatalog methods) =>
         methods.With<RLMixOptions>("rlmix", o => new RLMixMethod(o), forBench: (o, blockSteps) => o with { NSteps = blockSteps, BatchSize = blockSteps },
-            inputs: AgentFingerprint);
-
-    static System.Text.Json.Nodes.JsonObject? AgentFingerprint(RLMixOptions o)
-    {
-        if (!o.Policy.StartsWith("learned:", StringComparison.Ordinal)) return null;
-        var file = PpoAgent.PathIn(o.Policy["learned:".Length..]);
-        if (!File.Exists(file)) return null; // the options check refuses a missing agent before any run
-        using var stream = File.OpenRead(file);
-        return new() { ["agent_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)) };
-    }
+            inputs: o => o.InputFingerprint());
 }

@@ -2,6 +2,7 @@ using RLMix.Agents.Learning;
 using RLMix.Envs.Mixup;
 using RLMix.Errors;
 using RLMix.Mixing;
+using System.Text.Json.Nodes;
 
 namespace RLMix.Agents;
 
@@ -129,6 +130,28 @@ public sealed record RLMixOptions
         if (RewardPlugin is not null && Reward != Envs.Rewards.RewardRegistry.DefaultName)
             throw new UsageException($"rlmix: both reward '{Echo.Of(Reward)}' and reward_plugin '{Echo.Of(RewardPlugin)}' are set; use one of them (--reward or --reward-plugin).");
         return Envs.Rewards.RewardRegistry.Load(RewardPlugin is null ? Reward : null, RewardPlugin, RewardType);
+    }
+
+    /// <summary>
+    /// SHA-256 of the files these options read whose content changes a run's numbers: the agent file of a
+    /// <c>learned:DIR</c> policy (<c>agent_sha256</c>) and the reward plug-in (<c>reward_plugin_sha256</c>); null when
+    /// there are none. A missing file is left out: the options check refuses it before any run.
+    /// </summary>
+    public JsonObject? InputFingerprint()
+    {
+        var inputs = new JsonObject();
+        if (Policy.StartsWith("learned:", StringComparison.Ordinal) && Sha256(PpoAgent.PathIn(Policy["learned:".Length..])) is { } agent)
+            inputs["agent_sha256"] = agent;
+        if (RewardPlugin is not null && Sha256(RewardPlugin) is { } plugin)
+            inputs["reward_plugin_sha256"] = plugin;
+        return inputs.Count > 0 ? inputs : null;
+
+        static string? Sha256(string file)
+        {
+            if (!File.Exists(file)) return null;
+            using var stream = File.OpenRead(file);
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+        }
     }
 
     /// <summary>The environment settings these options select (epochs set by the caller).</summary>
