@@ -103,5 +103,5 @@ public static class CoMixupRounds
     static extern int ClockGettime(int clock, out Timespec time);
 
     // CLOCK_THREAD_CPUTIME_ID (Linux): CPU time of the calling thread only.
-    static double ThreadCpuMs() => ClockGettime(3, out var t) == 0 ? t.Seconds * 1e3 + t.Nanoseconds / 1e6 : double.NaN;
+    internal static double ThreadCpuMs() => ClockGettime(3, out var t) == 0 ? t.Seconds * 1e3 + t.Nanoseconds / 1e6 : double.NaN;
 }

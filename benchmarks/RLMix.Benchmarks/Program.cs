@@ -11,6 +11,8 @@ namespace RLMix.Benchmarks;
 /// <c>-- layout ...</c> times contiguous against channels-last in alternating rounds (<see cref="LayoutRounds"/>);
 /// <c>-- layout-masks ...</c> counts how often R-Mix's masks agree between the two over an epoch (<see cref="LayoutMaskAgreement"/>).
 /// <c>-- comixup ...</c> times Co-Mixup's solver serial against parallel partitions (<see cref="CoMixupRounds"/>).
+/// <c>-- comixup-step ...</c> times Co-Mixup's step phase by phase and against its parts (<see cref="CoMixupStepRounds"/>);
+/// <c>-- denormals ...</c> counts subnormal floats in the saliency pass (<see cref="DenormalCheck"/>).
 /// </summary>
 public static class Program
 {
@@ -23,6 +25,8 @@ public static class Program
             case "layout": LayoutRounds.Run(args[1..]); return;
             case "layout-masks": LayoutMaskAgreement.Run(args[1..]); return;
             case "comixup": CoMixupRounds.Run(args[1..]); return;
+            case "comixup-step": CoMixupStepRounds.Run(args[1..]); return;
+            case "denormals": DenormalCheck.Run(args[1..]); return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(
             args.Contains("--inProcess") ? args : [.. args, "--inProcess"],

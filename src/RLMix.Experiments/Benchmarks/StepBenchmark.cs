@@ -154,7 +154,9 @@ public static class StepBenchmark
 
         var entries = actions.Select(a => new TimedEntry(a.Name, _ => a.Action())).ToList();
         // No common reference here (the ratios are to two different serial entries): one block per entry per round.
-        var (rounds, warmup) = AlternatingRounds.Run("mixing", entries, reference: null, o.Steps, 1, o.Warmup, progress);
+        // Blocks of BlockSteps batches, as the steps': with one batch (about 12 ms, a few scheduler time slices) a
+        // single preempted slice moved a round's parallel / serial ratio anywhere from 0.2 to 2.7 on the idle machine.
+        var (rounds, warmup) = AlternatingRounds.Run("mixing", entries, reference: null, o.Steps, o.BlockSteps, o.Warmup, progress);
         int Index(string name) => actions.FindIndex(a => a.Name == name);
         var parts = new List<PartTiming>();
         for (int i = 0; i < actions.Count; i++)

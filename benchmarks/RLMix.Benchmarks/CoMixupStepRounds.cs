@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using RLMix.Data;
+using RLMix.Methods;
+using RLMix.Mixing;
+using RLMix.Mixing.CoMixup;
+using RLMix.Models;
+using RLMix.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+using static RLMix.Benchmarks.RoundsCommand;
+
+namespace RLMix.Benchmarks;
+
+/// <summary>
+/// Where Co-Mixup's training step spends its time, against a vanilla step and against its parts timed alone:
+/// <c>dotnet run -c Release --project benchmarks/RLMix.Benchmarks -- comixup-step [--rounds 20] [--reps 3]
+/// [--threads 1] [--clock thread|wall] [--pretrain 60] [--memory-format channels_last|contiguous]</c>.
+/// </summary>
+/// <remarks>
+/// Entries, each on its own model from the same briefly trained weights (fashion-mnist-mini padded to 32x32 over
+/// 3 channels, 8 batches cycled, as <c>rlmix bench</c>), in alternating rounds with vanilla between any two:
+/// the Co-Mixup step (<see cref="CoMixupMethod"/>); the same step with a clock between its phases (clean
+/// pass, solve, mixing tensors, mixed forward and loss, backward and optimizer step), so that the phases add
+/// up to the step; and the parts as <c>rlmix bench</c> times them (clean forward+backward, a BCE step on the
+/// clean batch, the mixing on the pre-trained model's saliency of one batch). Every ratio is to the mean of
+/// the two vanilla blocks around it. <c>--clock thread</c> (the default, with <c>--threads 1</c>) takes the CPU
+/// time of the one thread that runs every op (libtorch runs CPU backward on the calling thread), which a
+/// loaded machine leaves nearly unchanged; <c>--clock wall</c> is what <c>rlmix bench</c> measures.
+/// </remarks>
+public static class CoMixupStepRounds
+{
+    const int NumClasses = 10;
+
+    /// <summary>Runs the rounds and prints one table; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        int rounds = int.Parse(Arg(args, "--rounds", "20"), CultureInfo.InvariantCulture);
+        int reps = int.Parse(Arg(args, "--reps", "3"), CultureInfo.InvariantCulture);
+        int threads = int.Parse(Arg(args, "--threads", "1"), CultureInfo.InvariantCulture);
+        int pretrain = int.Parse(Arg(args, "--pretrain", "60"), CultureInfo.InvariantCulture);
+        bool threadClock = Arg(args, "--clock", "thread") == "thread";
+        string layout = Arg(args, "--memory-format", MemoryFormat.ChannelsLast);
+        torch.set_num_threads(threads);
+
+        var (batches, state) = Data(pretrain);
+        ClassifierModel Model()
+        {
+            var m = ModelFactory.Create("small-cnn", 3, NumClasses, seed: 1, memoryFormat: layout);
+            m.load_state_dict(state);
+            return m;
+        }
+        Trainer TrainerOf(ClassifierModel m) => new(m, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10);
+        Batch BatchOf(long block, int k) => batches[(int)((block * 7 + k) % batches.Count)];
+
+        var vanilla = new VanillaMethod();
+        var vModel = Model(); var vTrainer = TrainerOf(vModel); var vGen = new Generator(2);
+        var co = new CoMixupMethod(new CoMixupOptions());
+        var cModel = Model(); var cTrainer = TrainerOf(cModel); var cGen = new Generator(2);
+        var iModel = Model(); var iTrainer = TrainerOf(iModel); var iGen = new Generator(2);
+        var pModel = Model(); var pTrainer = TrainerOf(pModel);
+        var bce = SoftTargetLoss.Of(TrainingLoss.Bce);
+        var mixer = new CoMixupMixer(new CoMixupOptions());
+        var fixedSaliency = Saliency.Compute(pModel, batches[0].Inputs, batches[0].Labels).Saliency.DetachFromDisposeScope();
+        using var mixGen = new Generator(3);
+        int vStep = 0, cStep = 0, iStep = 0;
+
+        string[] phases = ["clean", "solve", "mix-tensors", "mixed-forward", "backward+sgd"];
+        var phaseTimes = new double[phases.Length];
+        Func<double> clock = threadClock ? ThreadCpuMs : () => Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency;
+
+        void Instrumented(Batch batch)
+        {
+            // CoMixupMethod.TrainStep with clean_lambda 1, phase by phase (same calls, same order).
+            using var scope = NewDisposeScope();
+            double t0 = clock();
+            iModel.train();
+            iTrainer.ZeroGrad();
+            var x = batch.Inputs.detach().requires_grad_(true);
+            var clean = nn.functional.cross_entropy(iModel.forward(x), batch.Labels) * (2.0 / NumClasses);
+            clean.backward();
+            var saliency = Saliency.FromInputGradient(x.grad!);
+            double t1 = clock();
+            long seed;
+            using (var draw = randint(long.MaxValue, [1], dtype: ScalarType.Int64, generator: iGen)) seed = draw.item<long>();
+            var z = CoMixup.Solve(saliency, mixer.Options, seed);
+            double t2 = clock();
+            var targets = nn.functional.one_hot(batch.Labels, NumClasses).to(batch.Inputs.dtype);
+            var mixed = CoMixup.Mix(batch.Inputs, targets, z);
+            double t3 = clock();
+            iModel.train();
+            var value = bce(iModel.forward(mixed.Inputs), mixed.Targets);
+            double t4 = clock();
+            iTrainer.ApplyLoss(value, keepGradients: true);
+            double t5 = clock();
+            phaseTimes[0] += t1 - t0; phaseTimes[1] += t2 - t1; phaseTimes[2] += t3 - t2; phaseTimes[3] += t4 - t3; phaseTimes[4] += t5 - t4;
+        }
+
+        var entries = new (string Name, Action<Batch> Step)[]
+        {
+            ("vanilla", b => vanilla.TrainStep(vTrainer, b, new MethodStep(1, vStep++, NumClasses, vGen)).Dispose()),
+            ("comixup-step", b => co.TrainStep(cTrainer, b, new MethodStep(1, cStep++, NumClasses, cGen)).Dispose()),
+            ("comixup-step-instrumented", b => { Instrumented(b); iStep++; }),
+            ("part-clean", b =>
+            {
+                pModel.train();
+                pTrainer.ZeroGrad();
+                var x = b.Inputs.detach().requires_grad_(true);
+                var clean = nn.functional.cross_entropy(pModel.forward(x), b.Labels) * (2.0 / NumClasses);
+                clean.backward();
+                Saliency.FromInputGradient(x.grad!);
+                pTrainer.ZeroGrad();
+            }),
+            ("part-clean-no-input-grad", b =>
+            {
+                pModel.train();
+                pTrainer.ZeroGrad();
+                var clean = nn.functional.cross_entropy(pModel.forward(b.Inputs), b.Labels) * (2.0 / NumClasses);
+                clean.backward();
+                pTrainer.ZeroGrad();
+            }),
+            ("part-bce-step", b => pTrainer.Step(b.Inputs, nn.functional.one_hot(b.Labels, NumClasses).to(float32), loss: bce)),
+            ("part-mixing-fixed", _ => mixer.Mix(batches[0], new MixContext(NumClasses, mixGen, fixedSaliency))),
+        };
+        double Block(int e, long block)
+        {
+            double t0 = clock();
+            for (int k = 0; k < reps; k++)
+            {
+                using var scope = NewDisposeScope();
+                entries[e].Step(BatchOf(block, k));
+            }
+            return (clock() - t0) / reps;
+        }
+
+        Console.WriteLine($"comixup-step: small-cnn, batch 100x3x32x32, {torch.get_num_threads()} torch thread(s), {rounds} rounds of {reps} steps per entry, " +
+                          $"{(threadClock ? "thread CPU time" : "wall clock")}, {layout}, {Environment.ProcessorCount} cores, load {Load()}");
+        long blockNo = 0;
+        int warm = 3;
+        var ratios = entries.Select(_ => new List<double>()).ToArray();
+        var times = entries.Select(_ => new List<double>()).ToArray();
+        var phaseRatios = phases.Select(_ => new List<double>()).ToArray();
+        for (int r = -warm; r < rounds; r++)
+        {
+            var order = Enumerable.Range(1, entries.Length - 1).ToList();
+            if (r % 2 != 0) order.Reverse();
+            double before = Block(0, blockNo++);
+            foreach (var e in order)
+            {
+                Array.Clear(phaseTimes);
+                double t = Block(e, blockNo);
+                double after = Block(0, blockNo++);
+                double v = 0.5 * (before + after);
+                if (r >= 0)
+                {
+                    ratios[e].Add(t / v); times[e].Add(t);
+                    if (e == 2) for (int p = 0; p < phases.Length; p++) phaseRatios[p].Add(phaseTimes[p] / reps / v);
+                    if (e == 1) times[0].Add(v);
+                }
+                before = after;
+            }
+        }
+        Console.WriteLine("| entry | ms per step | ratio to vanilla, median of rounds [95% bootstrap] |");
+        Console.WriteLine("|---|---:|---:|");
+        for (int e = 0; e < entries.Length; e++)
+            Console.WriteLine(e == 0 ? $"| vanilla | {Median(times[0]):F1} | 1 |" : $"| {entries[e].Name} | {Median(times[e]):F1} | {Interval(ratios[e])} |");
+        for (int p = 0; p < phases.Length; p++)
+            Console.WriteLine($"| instrumented phase: {phases[p]} | | {Interval(phaseRatios[p])} |");
+        var sumParts = Enumerable.Range(0, rounds).Select(i => ratios[3][i] + ratios[5][i] + ratios[6][i]).ToList();
+        var inputGrad = Enumerable.Range(0, rounds).Select(i => ratios[3][i] - ratios[4][i]).ToList();
+        var gap = Enumerable.Range(0, rounds).Select(i => ratios[1][i] - sumParts[i]).ToList();
+        var gapInstrumented = Enumerable.Range(0, rounds).Select(i => ratios[2][i] - ratios[1][i]).ToList();
+        Console.WriteLine($"| step - (clean + bce + mixing parts), per round | | {Interval(gap)} |");
+        Console.WriteLine($"| instrumented step - step, per round | | {Interval(gapInstrumented)} |");
+        Console.WriteLine($"| clean - clean without input gradient, per round | | {Interval(inputGrad)} |");
+        Console.WriteLine($"load after: {Load()}");
+        return 0;
+    }
+
+    static string Interval(List<double> xs)
+    {
+        var rng = new Random(1);
+        var medians = new double[2000];
+        var sample = new List<double>(xs.Count);
+        for (int b = 0; b < medians.Length; b++)
+        {
+            sample.Clear();
+            for (int i = 0; i < xs.Count; i++) sample.Add(xs[rng.Next(xs.Count)]);
+            medians[b] = Median(sample);
+        }
+        Array.Sort(medians);
+        return string.Create(CultureInfo.InvariantCulture, $"{Median(xs):F3} [{medians[49]:F3}, {medians[1949]:F3}]");
+    }
+
+    /// <summary>8 batches of fashion-mnist-mini padded to 32x32 over 3 channels, and the weights of a small CNN trained on them for <paramref name="pretrain"/> vanilla steps.</summary>
+    internal static (List<Batch>, Dictionary<string, Tensor>) Data(int pretrain)
+    {
+        var dataOptions = new DataOptions { Dataset = DatasetCatalog.FashionMnistMini, BatchSize = 100, PadTo = 32, Augment = false };
+        var splits = DatasetCatalog.Load(dataOptions, 1);
+        var loader = DataLoader.ForTraining(splits.Train, dataOptions, 1, CPU);
+        static Tensor Expand(Tensor x) => x.expand(x.shape[0], 3, x.shape[2], x.shape[3]).contiguous();
+        var model = ModelFactory.Create("small-cnn", 3, NumClasses, seed: 1);
+        using (var trainer = new Trainer(model, new TrainerOptions(), stepsPerEpoch: Math.Max(1, pretrain), epochs: 1))
+        {
+            int step = 0;
+            for (int epoch = 0; step < pretrain; epoch++)
+                foreach (var batch in loader.Epoch(epoch))
+                {
+                    using var scope = NewDisposeScope();
+                    using (batch) trainer.Step(Expand(batch.Inputs), nn.functional.one_hot(batch.Labels, NumClasses).to(float32));
+                    if (++step >= pretrain) break;
+                }
+        }
+        var batches = new List<Batch>();
+        foreach (var batch in loader.Epoch(1_000_000).Take(8))
+            using (batch)
+                batches.Add(new Batch(Expand(batch.Inputs).DetachFromDisposeScope(), batch.Labels.clone().DetachFromDisposeScope()));
+        var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        return (batches, state);
+    }
+
+    static double ThreadCpuMs() => CoMixupRounds.ThreadCpuMs();
+}
