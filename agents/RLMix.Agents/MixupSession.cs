@@ -64,6 +64,7 @@ public sealed class MixupSession : IDisposable
     /// data may differ. Call it before the env's first reset (the first observation is computed there).
     /// </summary>
     /// <exception cref="Errors.UsageException">The weights do not fit this session's model.</exception>
+    /// <exception cref="InvalidOperationException">The classifier has already taken a training step.</exception>
     public void LoadClassifierWeights(BinaryReader reader)
     {
         if (trainer.GlobalStep > 0) throw new InvalidOperationException("Load the classifier's weights before the session's first step (a warm start).");
