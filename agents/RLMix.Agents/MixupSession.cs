@@ -50,6 +50,34 @@ public sealed class MixupSession : IDisposable
         return new MixupSession(model, trainer, env, steps);
     }
 
+    /// <summary>
+    /// Writes the classifier's weights (its state dict: parameters and batch-norm statistics) so that
+    /// another session built with the same model can start from them (<see cref="LoadClassifierWeights"/>).
+    /// </summary>
+    public void SaveClassifierWeights(BinaryWriter writer) => model.save(writer);
+
+    /// <summary>
+    /// A warm start: replaces the fresh classifier's weights with ones that <see cref="SaveClassifierWeights"/>
+    /// wrote, e.g. from a session with a larger batch that has trained for a while, so that the logits
+    /// and saliency maps the agent observes are informative from the first step. Only the weights are
+    /// taken; this session's optimizer and learning-rate schedule start fresh, and the batch size and
+    /// data may differ. Call it before the env's first reset (the first observation is computed there).
+    /// </summary>
+    /// <exception cref="Errors.UsageException">The weights do not fit this session's model.</exception>
+    /// <exception cref="InvalidOperationException">The classifier has already taken a training step.</exception>
+    public void LoadClassifierWeights(BinaryReader reader)
+    {
+        if (trainer.GlobalStep > 0) throw new InvalidOperationException("Load the classifier's weights before the session's first step (a warm start).");
+        try
+        {
+            model.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new Errors.UsageException($"The classifier weights do not fit this session's model ({e.Message.TrimEnd('.')}); save them from a session with the same model and data set.", e);
+        }
+    }
+
     /// <summary>Writes the classifier's training state (model, optimizer, schedule) and the env's state.</summary>
     public void SaveState(BinaryWriter writer)
     {
