@@ -36,11 +36,19 @@ public sealed class SaliencySideReward : IRewardFunction
     /// <inheritdoc />
     public string Name => "saliency-side";
 
+    /// <summary>
+    /// Per step, the share of the batch's images whose target is 9: the best policy blind to the saliency
+    /// (a constant index) scores the larger of it and one minus it, which moves with the classifier's saliency.
+    /// </summary>
+    public List<double> ShareWantingNine { get; } = [];
+
     /// <inheritdoc />
     public Tensor Compute(RewardContext context)
     {
         using var scope = NewDisposeScope();
-        return context.Actions.eq(TargetIndices(context.CleanSaliency, context.ObservationGrid)).to(float32).MoveToOuterDisposeScope();
+        var targets = TargetIndices(context.CleanSaliency, context.ObservationGrid);
+        ShareWantingNine.Add(targets.eq(9L).to(float32).mean().item<float>());
+        return context.Actions.eq(targets).to(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>9 where the left half of the pooled, normalized grid holds more mass, else 0; <c>[B]</c>.</summary>
