@@ -2,10 +2,13 @@ using System.Diagnostics;
 
 namespace RLMix.Experiments.Benchmarks;
 
-/// <summary>One thing timed in rounds: <c>Run(block)</c> performs the steps of one block of it (block numbers count up over warm-up and timed rounds).</summary>
+/// <summary>
+/// One thing timed in rounds: <c>Run(block, steps)</c> performs one block of it, <c>steps</c> steps (block numbers count
+/// up over warm-up and timed rounds). The block's time is divided by <c>steps</c>, so an entry must run exactly that many.
+/// </summary>
 /// <param name="Name">Name in the report.</param>
-/// <param name="Run">Runs one block.</param>
-public sealed record TimedEntry(string Name, Action<long> Run);
+/// <param name="Run">Runs one block of the given number of steps.</param>
+public sealed record TimedEntry(string Name, Action<long, int> Run);
 
 /// <summary>
 /// Times entries in short alternating rounds; ratios between entries are taken within each round.
@@ -78,7 +81,7 @@ public static class AlternatingRounds
 
     sealed class Recorder(IReadOnlyList<TimedEntry> entries, int? reference, int steps, Func<Action, double> clock)
     {
-        double Time(int e, long block) => clock(() => entries[e].Run(block)) / steps;
+        double Time(int e, long block) => clock(() => entries[e].Run(block, steps)) / steps;
 
         public void Open(RoundTimes into, long block)
         {

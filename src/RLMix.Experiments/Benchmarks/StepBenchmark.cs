@@ -46,8 +46,8 @@ public static class StepBenchmark
         using var probes = new Probes(o, data, device);
         try
         {
-            var entries = runners.Select(r => new TimedEntry(r.Name, block => r.Block(block, o.BlockSteps)))
-                .Concat(probes.Entries(o.BlockSteps)).ToList();
+            var entries = runners.Select(r => new TimedEntry(r.Name, r.Block))
+                .Concat(probes.Entries()).ToList();
             // Vanilla (entry 0) flanks every other entry's block: each ratio is taken against the vanilla blocks around it.
             var (rounds, stepWarmup) = AlternatingRounds.Run("steps", entries, reference: 0, o.Steps, o.BlockSteps, o.Warmup, progress);
             var wide = new List<string>();
@@ -152,7 +152,7 @@ public static class StepBenchmark
         var forked = new ParallelOptions { MaxDegreeOfParallelism = 2 };
         actions.Add(("parallel-partitions-overhead", () => Parallel.For(0, partitions, forked, _ => { })));
 
-        var entries = actions.Select(a => new TimedEntry(a.Name, _ => a.Action())).ToList();
+        var entries = actions.Select(a => new TimedEntry(a.Name, (_, steps) => { for (int k = 0; k < steps; k++) a.Action(); })).ToList();
         // No common reference here (the ratios are to two different serial entries): one block per entry per round.
         // Blocks of BlockSteps batches, as the steps': with one batch (about 12 ms, a few scheduler time slices) a
         // single preempted slice moved a round's parallel / serial ratio anywhere from 0.2 to 2.7 on the idle machine.
@@ -260,10 +260,10 @@ public static class StepBenchmark
             trainer = new Trainer(model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10);
         }
 
-        public IEnumerable<TimedEntry> Entries(int steps)
+        public IEnumerable<TimedEntry> Entries()
         {
-            yield return new("saliency", block => Repeat(block, steps, b => Saliency.Compute(model, b.Inputs, b.Labels)));
-            yield return new("comixup-clean-backward", block => Repeat(block, steps, b =>
+            yield return new("saliency", (block, steps) => Repeat(block, steps, b => Saliency.Compute(model, b.Inputs, b.Labels)));
+            yield return new("comixup-clean-backward", (block, steps) => Repeat(block, steps, b =>
             {
                 model.train();
                 trainer.ZeroGrad();
@@ -273,7 +273,7 @@ public static class StepBenchmark
                 Saliency.FromInputGradient(x.grad!);
                 trainer.ZeroGrad();
             }));
-            yield return new("bce-step", block => Repeat(block, steps, b =>
+            yield return new("bce-step", (block, steps) => Repeat(block, steps, b =>
                 trainer.Step(b.Inputs, nn.functional.one_hot(b.Labels, NumClasses).to(float32), loss: bce)));
         }
 

@@ -53,6 +53,15 @@ public sealed class AlternatingRoundsTests
     }
 
     [Fact]
+    public void EveryBlock_IsAskedForTheStepsItsTimeIsDividedBy()
+    {
+        var asked = new List<int>();
+        var entries = new[] { new TimedEntry("v", (_, steps) => asked.Add(steps)), new TimedEntry("a", (_, steps) => asked.Add(steps)) };
+        AlternatingRounds.Run("t", entries, reference: 0, rounds: 2, steps: 4, NoWarmup, _ => { }, run => { run(); return 1; });
+        Assert.Equal(Enumerable.Repeat(4, 5), asked);   // V, then A V per round
+    }
+
+    [Fact]
     public void ALinearDriftWithinRounds_CancelsFromFlankedRatios_ButSpreadsSingleReferenceRatios()
     {
         // The machine slows by 5% of the base time with every block: block k of an entry with base time b takes b (1 + 0.05 k).
@@ -117,7 +126,7 @@ public sealed class AlternatingRoundsTests
     {
         var cell = new int[1];
         current = cell;
-        return Enumerable.Range(0, n).Select(i => new TimedEntry($"e{i}", _ => cell[0] = i)).ToArray();
+        return Enumerable.Range(0, n).Select(i => new TimedEntry($"e{i}", (_, _) => cell[0] = i)).ToArray();
     }
 
     /// <summary>Three entries and a clock that returns <paramref name="ms"/> in order, one per block.</summary>
