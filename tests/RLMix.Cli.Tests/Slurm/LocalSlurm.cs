@@ -13,8 +13,8 @@ namespace RLMix.Cli.Tests.Slurm;
 /// </summary>
 internal sealed class LocalSlurm : IDisposable
 {
-    /// <summary>The machine-wide lock directory (a fixed path, not TMPDIR's, so that every test process finds it).</summary>
-    const string LockDir = "/tmp/rlmix-local-slurm";
+    /// <summary>The machine-wide lock directory, in the system's temporary directory so that every test process finds it.</summary>
+    static readonly string LockDir = Path.Combine(Path.GetTempPath(), "rlmix-local-slurm");
 
     // In LockDir while a cluster runs: its directory, so that the next holder stops a cluster whose test process was
     // killed (holding the lock proves that process is gone).
