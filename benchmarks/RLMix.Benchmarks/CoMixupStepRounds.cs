@@ -75,12 +75,7 @@ public static class CoMixupStepRounds
             // CoMixupMethod.TrainStep with clean_lambda 1, phase by phase (same calls, same order).
             using var scope = NewDisposeScope();
             double t0 = clock();
-            iModel.train();
-            iTrainer.ZeroGrad();
-            var x = batch.Inputs.detach().requires_grad_(true);
-            var clean = nn.functional.cross_entropy(iModel.forward(x), batch.Labels) * (2.0 / NumClasses);
-            clean.backward();
-            var saliency = Saliency.FromInputGradient(x.grad!);
+            var saliency = CoMixupMethod.CleanPass(iTrainer, batch, cleanLambda: 1, NumClasses);
             double t1 = clock();
             long seed;
             using (var draw = randint(long.MaxValue, [1], dtype: ScalarType.Int64, generator: iGen)) seed = draw.item<long>();
@@ -104,12 +99,7 @@ public static class CoMixupStepRounds
             ("comixup-step-instrumented", b => { Instrumented(b); iStep++; }),
             ("part-clean", b =>
             {
-                pModel.train();
-                pTrainer.ZeroGrad();
-                var x = b.Inputs.detach().requires_grad_(true);
-                var clean = nn.functional.cross_entropy(pModel.forward(x), b.Labels) * (2.0 / NumClasses);
-                clean.backward();
-                Saliency.FromInputGradient(x.grad!);
+                CoMixupMethod.CleanPass(pTrainer, b, cleanLambda: 1, NumClasses);
                 pTrainer.ZeroGrad();
             }),
             ("part-clean-no-input-grad", b =>

@@ -36,13 +36,7 @@ public sealed class CoMixupMethod(CoMixupOptions options) : ITrainingMethod
         Tensor saliency;
         if (keepClean)
         {
-            model.train();
-            trainer.ZeroGrad();
-            var x = batch.Inputs.detach().requires_grad_(true);
-            var logits = model.forward(x);
-            var clean = nn.functional.cross_entropy(logits, batch.Labels) * (2.0 * options.CleanLambda / step.NumClasses);
-            clean.backward();
-            saliency = Saliency.FromInputGradient(x.grad!);
+            saliency = CleanPass(trainer, batch, options.CleanLambda, step.NumClasses);
         }
         else
         {
@@ -53,6 +47,21 @@ public sealed class CoMixupMethod(CoMixupOptions options) : ITrainingMethod
         var value = loss(model.forward(mixed.Inputs), mixed.Targets);
         trainer.ApplyLoss(value, keepGradients: keepClean);
         return value.detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The clean pass with clean input regularization: zeroes the gradients, runs the model in train mode on the clean
+    /// batch with the loss <c>cleanLambda * 2 * CE / N</c>, backpropagates it, and returns the saliency from the input
+    /// gradient. The clean loss's parameter gradients stay in place for the mixed loss to add to.
+    /// </summary>
+    public static Tensor CleanPass(Trainer trainer, Batch batch, double cleanLambda, int numClasses)
+    {
+        trainer.Model.train();
+        trainer.ZeroGrad();
+        var x = batch.Inputs.detach().requires_grad_(true);
+        var clean = nn.functional.cross_entropy(trainer.Model.forward(x), batch.Labels) * (2.0 * cleanLambda / numClasses);
+        clean.backward();
+        return Saliency.FromInputGradient(x.grad!);
     }
 
     /// <inheritdoc />

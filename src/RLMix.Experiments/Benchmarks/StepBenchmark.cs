@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RLMix.Data;
+using RLMix.Methods;
 using RLMix.Mixing;
 using RLMix.Mixing.CoMixup;
 using RLMix.Models;
@@ -265,12 +266,7 @@ public static class StepBenchmark
             yield return new("saliency", (block, steps) => Repeat(block, steps, b => Saliency.Compute(model, b.Inputs, b.Labels)));
             yield return new("comixup-clean-backward", (block, steps) => Repeat(block, steps, b =>
             {
-                model.train();
-                trainer.ZeroGrad();
-                var x = b.Inputs.detach().requires_grad_(true);
-                var clean = nn.functional.cross_entropy(model.forward(x), b.Labels) * (2.0 / NumClasses);
-                clean.backward();
-                Saliency.FromInputGradient(x.grad!);
+                CoMixupMethod.CleanPass(trainer, b, cleanLambda: 1, NumClasses);
                 trainer.ZeroGrad();
             }));
             yield return new("bce-step", (block, steps) => Repeat(block, steps, b =>
