@@ -154,25 +154,29 @@ public static class CoMixup
         var partitions = (batch + m - 1) / m;
         var padded = partitions * m;
 
-        // Per-partition mask [P, h, w, m (outputs), m (inputs)], built on the CPU (tiny) and moved once.
-        var mask = new float[partitions * n * m * m];
+        // Each output cell's two inputs as indices within its partition [B, n] (small arrays: a dense mask
+        // built on the CPU is 2 x 125 KiB per batch of 100 on the large-object heap, which triggered a full
+        // garbage collection every ~10 steps).
+        var firstLocal = new long[batch * n];
+        var secondLocal = new long[batch * n];
         for (var j = 0; j < batch; j++)
         {
-            var p = j / m;
-            var jl = j - p * m;
+            var start = j / m * m;
             for (var k = 0; k < n; k++)
             {
-                var idx = j * n + k;
-                var cellBase = ((p * n + k) * m + jl) * m;
-                mask[cellBase + z.First[idx] - p * m] += 0.5f;
-                mask[cellBase + z.Second[idx] - p * m] += 0.5f;
+                firstLocal[j * n + k] = z.First[j * n + k] - start;
+                secondLocal[j * n + k] = z.Second[j * n + k] - start;
             }
         }
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var device = images.device;
-        var maskT = tensor(mask, [partitions, h, w, m, m], dtype: images.dtype, device: device);
+        // Per-partition mask [P, h, w, m (outputs), m (inputs)]: 0.5 per input of each cell (0, 0.5 or 1), zero for padding outputs.
+        var half = nn.functional.one_hot(tensor(firstLocal, [batch, n], device: device), m).to(images.dtype).mul_(0.5)
+            .add_(nn.functional.one_hot(tensor(secondLocal, [batch, n], device: device), m).to(images.dtype).mul_(0.5));
+        if (padded > batch) half = cat([half, zeros([padded - batch, n, m], dtype: images.dtype, device: device)], 0);
+        var maskT = half.reshape(partitions, m, h, w, m).permute(0, 2, 3, 1, 4).contiguous();
         var x = images;
         var y = targets.to(images.dtype);
         if (padded > batch)
