@@ -122,6 +122,9 @@ public static class CoMixup
     /// <c>comixup-mixing-per-batch-parallel</c> against <c>-serial</c>), under load anywhere from 0.55x to 1.8x
     /// per round (and 26 vs 15 ms per i.i.d. batch in issue 15), so only serial is never slower than serial;
     /// with one or two partitions the start and join of the threads buys at most one partition's time.
+    /// In a training step the solve follows a libtorch op, after which libgomp's worker spins (5.6-5.9 ms of CPU with
+    /// the default GOMP_SPINCOUNT, none with <c>GOMP_SPINCOUNT=10000</c> or <c>OMP_WAIT_POLICY=passive</c>) on the core
+    /// the second partition thread needs; by CPU time the parallel path itself costs no more than serial (speed.md, round 5).
     /// The result never depends on it.
     /// </summary>
     public static int PartitionThreads(CoMixupOptions options, int partitions, int processorCount)
