@@ -134,6 +134,7 @@ public static class CoMixupStepRounds
         var gcCounts = new long[entries.Length, 3];
         var allocated = new long[entries.Length];
         var pauseMs = new double[entries.Length];
+        var faults = new long[entries.Length];
         var steps = new long[entries.Length];
         double Block(int e, long block, bool record)
         {
@@ -141,6 +142,7 @@ public static class CoMixupStepRounds
             int c0 = GC.CollectionCount(0), c1 = GC.CollectionCount(1), c2 = GC.CollectionCount(2);
             long a0 = GC.GetTotalAllocatedBytes();
             var pause0 = GC.GetTotalPauseDuration();
+            long f0 = ThreadAccounting.MinorFaults();
             double t0 = clock();
             for (int k = 0; k < reps; k++)
             {
@@ -149,6 +151,7 @@ public static class CoMixupStepRounds
             }
             double t = (clock() - t0) / reps;
             long a1 = GC.GetTotalAllocatedBytes();
+            long f1 = ThreadAccounting.MinorFaults();
             var g1 = ThreadAccounting.Snapshot();
             if (record)
             {
@@ -156,6 +159,7 @@ public static class CoMixupStepRounds
                 gcCounts[e, 0] += GC.CollectionCount(0) - c0; gcCounts[e, 1] += GC.CollectionCount(1) - c1; gcCounts[e, 2] += GC.CollectionCount(2) - c2;
                 allocated[e] += a1 - a0; steps[e] += reps;
                 pauseMs[e] += (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
+                faults[e] += f1 - f0;
             }
             return t;
         }
@@ -206,13 +210,13 @@ public static class CoMixupStepRounds
         PerRound("clean - clean without input gradient", i => R("part-clean", i) - R("part-clean-no-input-grad", i), "part-clean", "part-clean-no-input-grad");
 
         Console.WriteLine();
-        Console.WriteLine($"CPU ms per step by thread group (median of blocks, /proc/self/task/*/schedstat), GC collections, GC pause (wall) and allocated bytes per step:");
-        Console.WriteLine($"| entry | {string.Join(" | ", ThreadAccounting.Groups)} | gen0 | gen1 | gen2 | GC pause ms | KiB allocated |");
-        Console.WriteLine($"|---|{string.Concat(ThreadAccounting.Groups.Select(_ => "---:|"))}---:|---:|---:|---:|---:|");
+        Console.WriteLine($"CPU ms per step by thread group (median of blocks, /proc/self/task/*/schedstat), GC collections, GC pause (wall), allocated bytes and minor page faults (whole process) per step:");
+        Console.WriteLine($"| entry | {string.Join(" | ", ThreadAccounting.Groups)} | gen0 | gen1 | gen2 | GC pause ms | KiB allocated | minor faults |");
+        Console.WriteLine($"|---|{string.Concat(ThreadAccounting.Groups.Select(_ => "---:|"))}---:|---:|---:|---:|---:|---:|");
         for (int e = 0; e < entries.Length; e++)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {entries[e].Name} | {string.Join(" | ", groupMs[e].Select(g => Median(g).ToString("F2", CultureInfo.InvariantCulture)))} | " +
-                $"{(double)gcCounts[e, 0] / steps[e]:F3} | {(double)gcCounts[e, 1] / steps[e]:F3} | {(double)gcCounts[e, 2] / steps[e]:F3} | {pauseMs[e] / steps[e]:F3} | {allocated[e] / 1024.0 / steps[e]:F0} |"));
+                $"{(double)gcCounts[e, 0] / steps[e]:F3} | {(double)gcCounts[e, 1] / steps[e]:F3} | {(double)gcCounts[e, 2] / steps[e]:F3} | {pauseMs[e] / steps[e]:F3} | {allocated[e] / 1024.0 / steps[e]:F0} | {(double)faults[e] / steps[e]:F0} |"));
         Console.WriteLine($"threads: {string.Join("; ", ThreadAccounting.Threads())}");
         Console.WriteLine($"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"} GOMP_SPINCOUNT={Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") ?? "(unset)"}");
         Console.WriteLine($"load after: {Load()}");

@@ -24,6 +24,15 @@ static class ThreadAccounting
     /// <summary>CLOCK_PROCESS_CPUTIME_ID: CPU time of all the process's threads together.</summary>
     public static double ProcessCpuMs() => Ms(2);
 
+    /// <summary>Minor page faults of the whole process so far (<c>/proc/self/stat</c>, field 10): first touches of memory the allocator got fresh from the kernel.</summary>
+    public static long MinorFaults()
+    {
+        if (!File.Exists("/proc/self/stat")) return 0;
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], CultureInfo.InvariantCulture); // fields from 3 (state) on: minflt is field 10
+    }
+
     /// <summary>The groups <see cref="Snapshot"/> sums into, in its array's order.</summary>
     public static readonly string[] Groups = ["main", "omp", "pool", "gc", "other"];
 
