@@ -157,29 +157,29 @@ public static class CoMixup
         var partitions = (batch + m - 1) / m;
         var padded = partitions * m;
 
-        // Each output cell's two inputs as indices within its partition [B, n] (small arrays: a dense mask
-        // built on the CPU is 2 x 125 KiB per batch of 100 on the large-object heap, which triggered a full
-        // garbage collection every ~10 steps).
-        var firstLocal = new long[batch * n];
-        var secondLocal = new long[batch * n];
+        // Per-partition mask [P, h, w, m (outputs), m (inputs)]: 0.5 at each output cell's two inputs (1 where they
+        // are the same), scattered on the device from their flat positions. (A dense float mask filled on the CPU
+        // was 2 x 125 KiB per batch of 100 on the large-object heap, which ran a full GC every ~12 batches.)
+        var position = new long[2 * batch * n];
         for (var j = 0; j < batch; j++)
         {
-            var start = j / m * m;
+            var p = j / m;
+            var jl = j - p * m;
             for (var k = 0; k < n; k++)
             {
-                firstLocal[j * n + k] = z.First[j * n + k] - start;
-                secondLocal[j * n + k] = z.Second[j * n + k] - start;
+                var idx = j * n + k;
+                var cellBase = ((p * n + k) * m + jl) * m - p * m;
+                position[2 * idx] = cellBase + z.First[idx];
+                position[2 * idx + 1] = cellBase + z.Second[idx];
             }
         }
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var device = images.device;
-        // Per-partition mask [P, h, w, m (outputs), m (inputs)]: 0.5 per input of each cell (0, 0.5 or 1), zero for padding outputs.
-        var half = nn.functional.one_hot(tensor(firstLocal, [batch, n], device: device), m).to(images.dtype).mul_(0.5)
-            .add_(nn.functional.one_hot(tensor(secondLocal, [batch, n], device: device), m).to(images.dtype).mul_(0.5));
-        if (padded > batch) half = cat([half, zeros([padded - batch, n, m], dtype: images.dtype, device: device)], 0);
-        var maskT = half.reshape(partitions, m, h, w, m).permute(0, 2, 3, 1, 4).contiguous();
+        var maskT = zeros([partitions * n * m * m], dtype: images.dtype, device: device)
+            .scatter_add_(0, tensor(position, device: device), full([position.Length], 0.5, dtype: images.dtype, device: device))
+            .reshape(partitions, h, w, m, m);
         var x = images;
         var y = targets.to(images.dtype);
         if (padded > batch)
