@@ -88,9 +88,9 @@ public static class DenormalCheck
         for (int r = 0; r < reps; r++)
         {
             using var scope = NewDisposeScope();
-            double t0 = CoMixupRounds.ThreadCpuMs();
+            double t0 = ThreadAccounting.ThreadCpuMs();
             a();
-            best.Add(CoMixupRounds.ThreadCpuMs() - t0);
+            best.Add(ThreadAccounting.ThreadCpuMs() - t0);
         }
         return Median(best);
     }

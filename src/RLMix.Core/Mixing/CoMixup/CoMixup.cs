@@ -122,6 +122,9 @@ public static class CoMixup
     /// <c>comixup-mixing-per-batch-parallel</c> against <c>-serial</c>), under load anywhere from 0.55x to 1.8x
     /// per round (and 26 vs 15 ms per i.i.d. batch in issue 15), so only serial is never slower than serial;
     /// with one or two partitions the start and join of the threads buys at most one partition's time.
+    /// In a training step the solve follows a libtorch op, after which libgomp's worker spins (5.6-5.9 ms of CPU with
+    /// the default GOMP_SPINCOUNT, none with <c>GOMP_SPINCOUNT=10000</c> or <c>OMP_WAIT_POLICY=passive</c>) on the core
+    /// the second partition thread needs; by CPU time the parallel path itself costs no more than serial (speed.md, round 5).
     /// The result never depends on it.
     /// </summary>
     public static int PartitionThreads(CoMixupOptions options, int partitions, int processorCount)
@@ -154,8 +157,10 @@ public static class CoMixup
         var partitions = (batch + m - 1) / m;
         var padded = partitions * m;
 
-        // Per-partition mask [P, h, w, m (outputs), m (inputs)], built on the CPU (tiny) and moved once.
-        var mask = new float[partitions * n * m * m];
+        // Per-partition mask [P, h, w, m (outputs), m (inputs)]: 0.5 at each output cell's two inputs (1 where they
+        // are the same), scattered on the device from their flat positions. (A dense float mask filled on the CPU
+        // was 2 x 125 KiB per batch of 100 on the large-object heap, which ran a full GC every ~12 batches.)
+        var position = new long[2 * batch * n];
         for (var j = 0; j < batch; j++)
         {
             var p = j / m;
@@ -163,16 +168,18 @@ public static class CoMixup
             for (var k = 0; k < n; k++)
             {
                 var idx = j * n + k;
-                var cellBase = ((p * n + k) * m + jl) * m;
-                mask[cellBase + z.First[idx] - p * m] += 0.5f;
-                mask[cellBase + z.Second[idx] - p * m] += 0.5f;
+                var cellBase = ((p * n + k) * m + jl) * m - p * m;
+                position[2 * idx] = cellBase + z.First[idx];
+                position[2 * idx + 1] = cellBase + z.Second[idx];
             }
         }
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var device = images.device;
-        var maskT = tensor(mask, [partitions, h, w, m, m], dtype: images.dtype, device: device);
+        var maskT = zeros([partitions * n * m * m], dtype: images.dtype, device: device)
+            .scatter_add_(0, tensor(position, device: device), full([position.Length], 0.5, dtype: images.dtype, device: device))
+            .reshape(partitions, h, w, m, m);
         var x = images;
         var y = targets.to(images.dtype);
         if (padded > batch)
