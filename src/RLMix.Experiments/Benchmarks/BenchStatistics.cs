@@ -10,7 +10,11 @@ namespace RLMix.Experiments.Benchmarks;
 /// <param name="Q25">First quartile of the per-round ratios (spread).</param>
 /// <param name="Q75">Third quartile of the per-round ratios (spread).</param>
 /// <param name="Rounds">Number of rounds.</param>
-public sealed record RatioSummary(double Median, double Low, double High, double Q25, double Q75, int Rounds)
+/// <param name="OutlierFraction">
+/// Share of the rounds whose ratio lies outside Tukey's fences, [Q25 - 1.5 IQR, Q75 + 1.5 IQR]: a robustness
+/// indicator (episodes of slow rounds show here). Those rounds are not removed: the median and interval use every round.
+/// </param>
+public sealed record RatioSummary(double Median, double Low, double High, double Q25, double Q75, int Rounds, double OutlierFraction)
 {
     /// <summary>Width of the interval relative to the median, (High - Low) / Median.</summary>
     public double RelativeWidth => (High - Low) / Median;
@@ -91,10 +95,20 @@ public static class BenchStatistics
         return (QuantileOfSorted(medians, (1 - level) / 2), QuantileOfSorted(medians, (1 + level) / 2));
     }
 
-    /// <summary>Summarizes per-round ratios: their median, its bootstrap 95% interval, and their quartiles.</summary>
+    /// <summary>Summarizes per-round ratios: their median, its bootstrap 95% interval, their quartiles and the share outside Tukey's fences.</summary>
     public static RatioSummary SummarizeRatios(IReadOnlyList<double> ratios, int resamples = DefaultResamples, int seed = 0)
     {
         var (low, high) = BootstrapMedianInterval(ratios, resamples, seed);
-        return new RatioSummary(Median(ratios), low, high, Quantile(ratios, 0.25), Quantile(ratios, 0.75), ratios.Count);
+        double q25 = Quantile(ratios, 0.25), q75 = Quantile(ratios, 0.75);
+        return new RatioSummary(Median(ratios), low, high, q25, q75, ratios.Count, OutlierFraction(ratios, q25, q75));
+    }
+
+    /// <summary>Share of <paramref name="values"/> outside Tukey's fences [q25 - 1.5 (q75 - q25), q75 + 1.5 (q75 - q25)].</summary>
+    public static double OutlierFraction(IReadOnlyList<double> values, double q25, double q75)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException("No values.", nameof(values));
+        double fence = 1.5 * (q75 - q25);
+        return values.Count(v => v < q25 - fence || v > q75 + fence) / (double)values.Count;
     }
 }

@@ -92,11 +92,27 @@ public sealed class BenchStatisticsTests
     [Fact]
     public void RelativeWidth_IsTheIntervalOverTheMedian()
     {
-        var r = new RatioSummary(2.0, 1.9, 2.3, 1.95, 2.1, 30);
+        var r = new RatioSummary(2.0, 1.9, 2.3, 1.95, 2.1, 30, 0);
         Assert.Equal(0.2, r.RelativeWidth, 12);
     }
 
-    static double BinomialTail(int n, double p, int atLeast)
+    [Fact]
+    public void OutlierFraction_CountsTheRoundsOutsideTukeysFences_AndSummarizeKeepsThem()
+    {
+        // Twelve rounds near 0.75 and a slow episode of four (as the saliency pass's): sorted 0.70 0.72 0.73 0.74 0.74 0.75
+        // 0.75 0.76 0.76 0.77 0.78 0.80 | 1.00 1.05 1.10 1.20. Q25 at position 3.75: 0.74; Q75 at 11.25: 0.80 + 0.25 x 0.20 = 0.85;
+        // fences 0.74 - 0.165 = 0.575 and 0.85 + 0.165 = 1.015: 1.05, 1.10 and 1.20 are outside, 3 of 16.
+        double[] ratios = [0.75, 0.70, 1.05, 0.74, 0.76, 1.20, 0.72, 0.77, 0.75, 1.00, 0.80, 0.73, 0.76, 1.10, 0.74, 0.78];
+        var r = BenchStatistics.SummarizeRatios(ratios, 200, 0);
+        Assert.Equal(0.74, r.Q25, 12);
+        Assert.Equal(0.85, r.Q75, 12);
+        Assert.Equal(3 / 16.0, r.OutlierFraction, 12);
+        Assert.Equal(16, r.Rounds);
+        Assert.Equal((0.76 + 0.76) / 2, r.Median, 12);   // every round counts: the 8th and 9th of 16
+        Assert.Equal(0.0, BenchStatistics.OutlierFraction([1, 2, 3, 4], 1.75, 3.25));
+    }
+
+    internal static double BinomialTail(int n, double p, int atLeast)
     {
         double sum = 0;
         for (int j = atLeast; j <= n; j++)
