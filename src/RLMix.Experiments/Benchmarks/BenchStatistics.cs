@@ -75,6 +75,11 @@ public static class BenchStatistics
     /// Percentile-bootstrap interval of the median: <paramref name="resamples"/> resamples of the values
     /// with replacement (indices drawn from <c>new Random(seed)</c>, so the interval is deterministic),
     /// the median of each, and the (1 - level)/2 and (1 + level)/2 quantiles of those medians.
+    /// <para>
+    /// A resample's median depends only on how often each value was drawn, so it is read off the cumulative
+    /// counts of the draws over the values in sorted order: O(n) per resample instead of sorting it (the precision
+    /// rule recomputes these intervals as rounds accumulate). The medians are the same numbers a sort gives.
+    /// </para>
     /// </summary>
     public static (double Low, double High) BootstrapMedianInterval(IReadOnlyList<double> values, int resamples, int seed, double level = 0.95)
     {
@@ -83,13 +88,29 @@ public static class BenchStatistics
         ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 1);
         var random = new Random(seed);
         var n = values.Count;
-        var sample = new double[n];
+        var order = Enumerable.Range(0, n).OrderBy(i => values[i]).ToArray();
+        var sorted = order.Select(i => values[i]).ToArray();
+        var rank = new int[n];
+        for (var r = 0; r < n; r++) rank[order[r]] = r;
+        // The median as QuantileOfSorted takes it: order statistics `below` and `above`, interpolated at `position`.
+        var position = 0.5 * (n - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, n - 1);
+        var counts = new int[n];
         var medians = new double[resamples];
         for (var b = 0; b < resamples; b++)
         {
-            for (var i = 0; i < n; i++) sample[i] = values[random.Next(n)];
-            Array.Sort(sample);
-            medians[b] = QuantileOfSorted(sample, 0.5);
+            Array.Clear(counts);
+            for (var i = 0; i < n; i++) counts[rank[random.Next(n)]]++;
+            double atBelow = 0, atAbove = 0;
+            for (int r = 0, drawn = 0; r < n; r++)
+            {
+                var before = drawn;
+                drawn += counts[r];
+                if (before <= below && below < drawn) atBelow = sorted[r];
+                if (above < drawn) { atAbove = sorted[r]; break; }
+            }
+            medians[b] = atBelow + (position - below) * (atAbove - atBelow);
         }
         Array.Sort(medians);
         return (QuantileOfSorted(medians, (1 - level) / 2), QuantileOfSorted(medians, (1 + level) / 2));
