@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace RLMix.Experiments.Benchmarks;
 
@@ -87,7 +86,7 @@ public static class AlternatingRounds
             : RunToPrecision(group, recorder, times, minRounds, warmRounds, block, precision, progress);
         var minutes = recorder.ElapsedMs / 60000;
         if (precision is not null)
-            progress($"{group}: {rounds} timed rounds ({Describe(stop)})" + (wide.Count > 0 ? $"; still wider than {Pct(precision.Rule.Target)}: {Widths(wide)}" : ""));
+            progress($"{group}: {rounds} timed rounds ({Describe(stop)})" + (wide.Count > 0 ? $"; still wider than {PrecisionRule.Percent(precision.Rule.Target)}: {Widths(wide)}" : ""));
         return new GroupRun(times, new WarmupGroup(group, warmRounds, stable, warmup.Describe(series)),
             new SamplingGroup(group, minRounds, rounds, stop, minutes, wide.Select(w => w.Name).ToList()));
     }
@@ -119,13 +118,11 @@ public static class AlternatingRounds
                 : recorder.ElapsedMs >= rule.MaxMinutes * 60000 ? PrecisionRule.MaxTimeReached
                 : null;
             if (cap is not null) return (rounds, cap, wide ?? precision.Wide(times));
-            if (wide is not null) progress($"{group}: after {rounds} rounds, wider than {Pct(rule.Target)}: {Widths(wide)}");
+            if (wide is not null) progress($"{group}: after {rounds} rounds, wider than {PrecisionRule.Percent(rule.Target)}: {Widths(wide)}");
         }
     }
 
-    static string Widths(IEnumerable<(string Name, double Width)> wide) => string.Join(", ", wide.Select(w => $"{w.Name} {Pct(w.Width)}"));
-
-    static string Pct(double x) => (x * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+    static string Widths(IEnumerable<(string Name, double Width)> wide) => string.Join(", ", wide.Select(w => $"{w.Name} {PrecisionRule.Percent(w.Width)}"));
 
     static string Describe(string stop) => stop switch
     {

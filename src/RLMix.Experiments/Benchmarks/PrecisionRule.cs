@@ -50,8 +50,9 @@ public sealed record PrecisionRule(double Target = 0.06, int MaxRounds = 400, do
 
     /// <summary>The rule in words, for the report.</summary>
     public string Describe() =>
-        $"after the minimum rounds, more rounds until every reported ratio's 95% interval is at most {Pct(Target)} of its median "
+        $"after the minimum rounds, more rounds until every reported ratio's 95% interval is at most {Percent(Target)} of its median "
         + $"(checked every {CheckEvery} rounds or a tenth of the rounds, whichever is more), at most {MaxRounds} rounds or {MaxMinutes.ToString("0.##", CultureInfo.InvariantCulture)} minutes of timed blocks per group";
 
-    static string Pct(double x) => (x * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A fraction as a percentage for the report and the progress lines (0.06: "6%").</summary>
+    internal static string Percent(double x) => (x * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 }
