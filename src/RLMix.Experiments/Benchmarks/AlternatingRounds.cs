@@ -10,6 +10,12 @@ namespace RLMix.Experiments.Benchmarks;
 /// <param name="Run">Runs one block of the given number of steps.</param>
 public sealed record TimedEntry(string Name, Action<long, int> Run);
 
+/// <summary>What <see cref="AlternatingRounds.Run"/> returns for a group.</summary>
+/// <param name="Times">The timed rounds.</param>
+/// <param name="Warmup">How the warm-up ended.</param>
+/// <param name="Sampling">How many timed rounds ran and why they stopped.</param>
+public sealed record GroupRun(RoundTimes Times, WarmupGroup Warmup, SamplingGroup Sampling);
+
 /// <summary>
 /// Times entries in short alternating rounds; ratios between entries are taken within each round.
 /// <para>
@@ -25,7 +31,9 @@ public sealed record TimedEntry(string Name, Action<long, int> Run);
 /// four methods), which also halves the reference's share of each ratio's variance.
 /// </para>
 /// <para>Without a reference, each entry runs one block per round, in the order A B C for even rounds and C B A for odd ones.</para>
-/// <para>Warm-up rounds (same schedule) run first, until <see cref="WarmupCriterion"/> holds for every entry's series or its cap.</para>
+/// <para>Warm-up rounds (same schedule) run first, until <see cref="WarmupCriterion"/> holds for every entry's series or its cap.
+/// Then the timed rounds: a minimum, and with a <see cref="PrecisionRule"/> more of the same rounds until the group's
+/// reported ratios are precise enough or a cap is reached.</para>
 /// </summary>
 public static class AlternatingRounds
 {
@@ -45,12 +53,15 @@ public static class AlternatingRounds
     }
 
     /// <summary>
-    /// Runs warm-up rounds, then <paramref name="rounds"/> timed rounds. <paramref name="clock"/> runs a block and
-    /// returns its wall time in ms (a stopwatch by default; tests pass a synthetic one).
+    /// Runs warm-up rounds, then at least <paramref name="minRounds"/> timed rounds; with <paramref name="precision"/>,
+    /// more rounds until its rule says stop (<see cref="PrecisionRule"/>), else exactly <paramref name="minRounds"/>.
+    /// <paramref name="clock"/> runs a block and returns its wall time in ms (a stopwatch by default; tests pass a
+    /// synthetic one); the time cap counts the timed blocks' times as the clock gives them.
     /// </summary>
-    public static (RoundTimes Times, WarmupGroup Warmup) Run(string group, IReadOnlyList<TimedEntry> entries, int? reference, int rounds, int steps,
-        WarmupCriterion warmup, Action<string> progress, Func<Action, double>? clock = null)
+    public static GroupRun Run(string group, IReadOnlyList<TimedEntry> entries, int? reference, int minRounds, int steps,
+        WarmupCriterion warmup, Action<string> progress, Func<Action, double>? clock = null, PrecisionCheck? precision = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minRounds, 1);
         clock ??= WallClock;
         string series = reference is { } r ? $"per-round ratios to {entries[r].Name}" : "per-step times";
         progress($"{group}: warm-up rounds over {string.Join(", ", entries.Select(e => e.Name))} ({warmup.Describe(series)})");
@@ -66,11 +77,60 @@ public static class AlternatingRounds
             warmRounds++;
             stable = Enumerable.Range(0, entries.Count).Where(e => e != reference).All(e => warmup.IsStable(warm.Series(e)));
         }
-        progress($"{group}: warm-up {(stable ? "stable" : "NOT stable (cap reached)")} after {warmRounds} rounds; timing {rounds} alternating rounds of {steps} step(s) per entry");
+        progress($"{group}: warm-up {(stable ? "stable" : "NOT stable (cap reached)")} after {warmRounds} rounds; timing "
+            + (precision is null ? $"{minRounds}" : $"at least {minRounds}") + $" alternating rounds of {steps} step(s) per entry");
         var times = new RoundTimes(entries.Count, reference, warm.LastReference);
-        for (int round = 0; round < rounds; round++) recorder.Round(times, warmRounds + round, block++);
-        return (times, new WarmupGroup(group, warmRounds, stable, warmup.Describe(series)));
+        recorder.ElapsedMs = 0;
+        var (rounds, stop, wide) = precision is null
+            ? (RunFixed(recorder, times, minRounds, warmRounds, block), PrecisionRule.Fixed, (IReadOnlyList<(string Name, double Width)>)[])
+            : RunToPrecision(group, recorder, times, minRounds, warmRounds, block, precision, progress);
+        var minutes = recorder.ElapsedMs / 60000;
+        if (precision is not null)
+            progress($"{group}: {rounds} timed rounds ({Describe(stop)})" + (wide.Count > 0 ? $"; still wider than {PrecisionRule.Percent(precision.Rule.Target)}: {Widths(wide)}" : ""));
+        return new GroupRun(times, new WarmupGroup(group, warmRounds, stable, warmup.Describe(series)),
+            new SamplingGroup(group, minRounds, rounds, stop, minutes, wide.Select(w => w.Name).ToList()));
     }
+
+    static int RunFixed(Recorder recorder, RoundTimes times, int rounds, int warmRounds, long block)
+    {
+        for (int round = 0; round < rounds; round++) recorder.Round(times, warmRounds + round, block++);
+        return rounds;
+    }
+
+    static (int Rounds, string Stop, IReadOnlyList<(string Name, double Width)> Wide) RunToPrecision(string group, Recorder recorder, RoundTimes times,
+        int minRounds, int warmRounds, long block, PrecisionCheck precision, Action<string> progress)
+    {
+        var rule = precision.Rule;
+        int rounds = 0, nextCheck = minRounds;
+        while (true)
+        {
+            recorder.Round(times, warmRounds + rounds, block++);
+            rounds++;
+            if (rounds < minRounds) continue;
+            IReadOnlyList<(string Name, double Width)>? wide = null;
+            if (rounds >= nextCheck)
+            {
+                wide = precision.Wide(times);
+                if (wide.Count == 0) return (rounds, PrecisionRule.PrecisionReached, wide);
+                nextCheck = rounds + rule.CheckInterval(rounds);
+            }
+            string? cap = rounds >= rule.MaxRounds ? PrecisionRule.MaxRoundsReached
+                : recorder.ElapsedMs >= rule.MaxMinutes * 60000 ? PrecisionRule.MaxTimeReached
+                : null;
+            if (cap is not null) return (rounds, cap, wide ?? precision.Wide(times));
+            if (wide is not null) progress($"{group}: after {rounds} rounds, wider than {PrecisionRule.Percent(rule.Target)}: {Widths(wide)}");
+        }
+    }
+
+    static string Widths(IEnumerable<(string Name, double Width)> wide) => string.Join(", ", wide.Select(w => $"{w.Name} {PrecisionRule.Percent(w.Width)}"));
+
+    static string Describe(string stop) => stop switch
+    {
+        PrecisionRule.PrecisionReached => "every ratio within the precision target",
+        PrecisionRule.MaxRoundsReached => "round cap reached",
+        PrecisionRule.MaxTimeReached => "time cap reached",
+        _ => stop,
+    };
 
     static double WallClock(Action run)
     {
@@ -81,7 +141,15 @@ public static class AlternatingRounds
 
     sealed class Recorder(IReadOnlyList<TimedEntry> entries, int? reference, int steps, Func<Action, double> clock)
     {
-        double Time(int e, long block) => clock(() => entries[e].Run(block, steps)) / steps;
+        /// <summary>Sum of the blocks' times (ms, as the clock gives them) since it was last reset.</summary>
+        public double ElapsedMs { get; set; }
+
+        double Time(int e, long block)
+        {
+            var ms = clock(() => entries[e].Run(block, steps));
+            ElapsedMs += ms;
+            return ms / steps;
+        }
 
         public void Open(RoundTimes into, long block)
         {

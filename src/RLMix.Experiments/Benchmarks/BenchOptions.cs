@@ -16,17 +16,20 @@ public sealed record BenchOptions
     public int[] Image { get; init; } = [3, 32, 32];
 
     /// <summary>
-    /// Timed rounds: in each, every method (and every in-round part) runs one block of <see cref="BlockSteps"/> steps,
-    /// in alternating order, each between two vanilla blocks. The default value is 45. Why: on the idle 2-core
+    /// Minimum timed rounds of each group: in each round, every method (and every in-round part) runs one block of
+    /// <see cref="BlockSteps"/> steps, in alternating order, each between two vanilla blocks; <see cref="Precision"/>
+    /// then adds rounds while a ratio's interval is wide. The default value is 45. Why: on the idle 2-core
     /// machine, 60 rounds of the earlier scheme (one vanilla block per round) gave intervals about half as wide as
     /// 30 (13 of 21 within 10%). With independent noise per block, a flanked ratio has 1.5 blocks' variance against 2
-    /// for the earlier scheme, so 45 rounds carry what 60 did, and a drift within a round cancels on top; a round
-    /// takes about 1.5x longer, and 45 rounds of four methods keep a run under about 5 minutes there.
+    /// for the earlier scheme, so 45 rounds carry what 60 did, and a drift within a round cancels on top.
     /// </summary>
     public int Steps { get; init; } = 45;
 
     /// <summary>Consecutive steps of a method per timed sample (the sample is their mean); RL-Mix's agent updates once per block. The default value is 4.</summary>
     public int BlockSteps { get; init; } = 4;
+
+    /// <summary>When each group stops adding timed rounds after the minimum (<see cref="Steps"/>). The default value is <see cref="PrecisionRule"/>'s defaults.</summary>
+    public PrecisionRule Precision { get; init; } = new();
 
     /// <summary>When the warm-up rounds stop. The default value is <see cref="WarmupCriterion"/>'s defaults.</summary>
     public WarmupCriterion Warmup { get; init; } = new();

@@ -49,8 +49,14 @@ public static class StepBenchmark
         {
             var entries = runners.Select(r => new TimedEntry(r.Name, r.Block))
                 .Concat(probes.Entries()).ToList();
+            // Every ratio the steps group reports: methods and in-round parts to vanilla, and the pairs of interest.
+            var tracked = Enumerable.Range(1, entries.Count - 1).Select(i => new TrackedRatio(entries[i].Name, i, 0)).ToList();
+            foreach (var (method, to) in PairsOfInterest)
+                if (names.IndexOf(method) is var a and >= 0 && names.IndexOf(to) is var b and >= 0)
+                    tracked.Add(new TrackedRatio($"{method}/{to}", a, b));
             // Vanilla (entry 0) flanks every other entry's block: each ratio is taken against the vanilla blocks around it.
-            var (rounds, stepWarmup) = AlternatingRounds.Run("steps", entries, reference: 0, o.Steps, o.BlockSteps, o.Warmup, progress);
+            var (rounds, stepWarmup, stepSampling) = AlternatingRounds.Run("steps", entries, reference: 0, o.Steps, o.BlockSteps, o.Warmup, progress,
+                precision: new PrecisionCheck(o.Precision, tracked, o.BootstrapResamples, seed));
             var wide = new List<string>();
             var timings = new List<MethodTiming>();
             for (int i = 0; i < runners.Count; i++)
@@ -61,20 +67,18 @@ public static class StepBenchmark
                 if (t.WideInterval) wide.Add(t.Method);
             }
             var pairs = new List<PairRatio>();
-            foreach (var (method, to) in PairsOfInterest)
+            foreach (var pair in tracked.Where(t => t.To != 0))
             {
-                int a = names.IndexOf(method), b = names.IndexOf(to);
-                if (a < 0 || b < 0) continue;
-                var r = BenchStatistics.SummarizeRatios(rounds.Ratios(a, b), o.BootstrapResamples, seed);
-                pairs.Add(new PairRatio(method, to, r.Median, [r.Low, r.High], r.RelativeWidth > o.WideInterval));
-                if (r.RelativeWidth > o.WideInterval) wide.Add($"{method}/{to}");
+                var r = BenchStatistics.SummarizeRatios(rounds.Ratios(pair.Entry, pair.To), o.BootstrapResamples, seed);
+                pairs.Add(new PairRatio(names[pair.Entry], names[pair.To], r.Median, [r.Low, r.High], r.RelativeWidth > o.WideInterval, r.OutlierFraction));
+                if (r.RelativeWidth > o.WideInterval) wide.Add(pair.Name);
             }
             var parts = new List<PartTiming>();
             for (int i = runners.Count; i < entries.Count; i++)
                 parts.Add(Part(entries[i].Name, rounds.Times(i), rounds.Ratios(i, 0), "vanilla", o, seed, wide));
 
             progress("Timing the mixers on their own (alternating rounds)");
-            var (mixingParts, mixingWarmup) = MixingParts(o, data, device, seed, wide, progress);
+            var (mixingParts, mixingWarmup, mixingSampling) = MixingParts(o, data, device, seed, wide, progress);
             parts.AddRange(mixingParts);
 
             var memory = new List<MemoryGrowth>();
@@ -86,6 +90,7 @@ public static class StepBenchmark
                 }
             return new BenchReport(o.Device, o.Model, o.BatchSize, o.Image, o.Steps, o.BlockSteps, data.Description,
                 machine with { LoadAverageEnd = MachineInfo.LoadAverage() }, new WarmupReport([stepWarmup, mixingWarmup]),
+                PrecisionReport.Of(o.Precision, [stepSampling, mixingSampling]),
                 o.BootstrapResamples, o.WideInterval, wide, timings, pairs, parts, memory, VersionInfo.All);
         }
         finally
@@ -100,7 +105,7 @@ public static class StepBenchmark
         var r = BenchStatistics.SummarizeRatios(ratios, o.BootstrapResamples, seed);
         bool isWide = r.RelativeWidth > o.WideInterval;
         if (isWide) wide.Add(name);
-        return new PartTiming(name, BenchStatistics.Median(times), referenceName, r.Median, [r.Low, r.High], isWide, ratios);
+        return new PartTiming(name, BenchStatistics.Median(times), referenceName, r.Median, [r.Low, r.High], isWide, ratios, r.OutlierFraction);
     }
 
     /// <summary>
@@ -110,7 +115,7 @@ public static class StepBenchmark
     /// batch and on blob-shaped saliency; parallel and default as ratios to serial. Then the solver alone on
     /// one partition of 20 (blob) and the cost of starting and joining parallel partitions with empty bodies.
     /// </summary>
-    static (List<PartTiming>, WarmupGroup) MixingParts(BenchOptions o, BenchData data, Device device, int seed, List<string> wide, Action<string> progress)
+    static (List<PartTiming>, WarmupGroup, SamplingGroup) MixingParts(BenchOptions o, BenchData data, Device device, int seed, List<string> wide, Action<string> progress)
     {
         using var scope = NewDisposeScope();
         var batch = data.Batches[0];
@@ -154,21 +159,24 @@ public static class StepBenchmark
         actions.Add(("parallel-partitions-overhead", () => Parallel.For(0, partitions, forked, _ => { })));
 
         var entries = actions.Select(a => new TimedEntry(a.Name, (_, steps) => { for (int k = 0; k < steps; k++) a.Action(); })).ToList();
+        // Co-Mixup's parallel and default mixing as ratios to serial on the same saliency; the other entries report times only.
+        int Index(string name) => actions.FindIndex(a => a.Name == name);
+        string? ReferenceOf(string name) => name.StartsWith("comixup-mixing", StringComparison.Ordinal) && !name.EndsWith("-serial", StringComparison.Ordinal)
+            ? (name.Contains("-blob", StringComparison.Ordinal) ? "comixup-mixing-per-batch-blob-serial" : "comixup-mixing-per-batch-serial")
+            : null;
+        var tracked = actions.Select((a, i) => ReferenceOf(a.Name) is { } to ? new TrackedRatio(a.Name, i, Index(to)) : null).OfType<TrackedRatio>().ToList();
         // No common reference here (the ratios are to two different serial entries): one block per entry per round.
         // Blocks of BlockSteps batches, as the steps': with one batch (about 12 ms, a few scheduler time slices) a
         // single preempted slice moved a round's parallel / serial ratio anywhere from 0.2 to 2.7 on the idle machine.
-        var (rounds, warmup) = AlternatingRounds.Run("mixing", entries, reference: null, o.Steps, o.BlockSteps, o.Warmup, progress);
-        int Index(string name) => actions.FindIndex(a => a.Name == name);
+        var (rounds, warmup, sampling) = AlternatingRounds.Run("mixing", entries, reference: null, o.Steps, o.BlockSteps, o.Warmup, progress,
+            precision: new PrecisionCheck(o.Precision, tracked, o.BootstrapResamples, seed));
         var parts = new List<PartTiming>();
         for (int i = 0; i < actions.Count; i++)
         {
-            var name = actions[i].Name;
-            string? reference = name.StartsWith("comixup-mixing", StringComparison.Ordinal) && !name.EndsWith("-serial", StringComparison.Ordinal)
-                ? (name.Contains("-blob", StringComparison.Ordinal) ? "comixup-mixing-per-batch-blob-serial" : "comixup-mixing-per-batch-serial")
-                : null;
-            parts.Add(Part(name, rounds.Times(i), reference is null ? null : rounds.Ratios(i, Index(reference)), reference, o, seed, wide));
+            var reference = ReferenceOf(actions[i].Name);
+            parts.Add(Part(actions[i].Name, rounds.Times(i), reference is null ? null : rounds.Ratios(i, Index(reference)), reference, o, seed, wide));
         }
-        return (parts, warmup);
+        return (parts, warmup, sampling);
     }
 
     static MemoryGrowth MeasureMemory(Runner r, int steps)

@@ -20,7 +20,7 @@ public sealed class AlternatingRoundsTests
     {
         // Blocks in order: opening V 100; round 0: A 150, V 110, B 240, V 120; round 1: B 260, V 130, A 200, V 140.
         var (times, entries) = Scripted([100, 150, 110, 240, 120, 260, 130, 200, 140]);
-        var (rounds, _) = AlternatingRounds.Run("t", entries, reference: 0, rounds: 2, steps: 1, NoWarmup, _ => { }, times);
+        var (rounds, _, _) = AlternatingRounds.Run("t", entries, reference: 0, minRounds: 2, steps: 1, NoWarmup, _ => { }, times);
 
         Assert.Equal(2, rounds.Rounds);
         Assert.Equal([110.0, 120.0, 130.0, 140.0], rounds.Times(0));
@@ -39,7 +39,7 @@ public sealed class AlternatingRoundsTests
     {
         // Round 0: A 10, B 30; round 1: B 45, A 15.
         var (times, entries) = Scripted([10, 30, 45, 15]);
-        var (rounds, _) = AlternatingRounds.Run("t", entries[..2], reference: null, rounds: 2, steps: 1, NoWarmup, _ => { }, times);
+        var (rounds, _, _) = AlternatingRounds.Run("t", entries[..2], reference: null, minRounds: 2, steps: 1, NoWarmup, _ => { }, times);
         AssertClose([3.0, 3.0], rounds.Ratios(1, 0));
     }
 
@@ -47,7 +47,7 @@ public sealed class AlternatingRoundsTests
     public void StepsPerBlock_DivideTheBlockTime()
     {
         var (times, entries) = Scripted([400, 800, 440]);
-        var (rounds, _) = AlternatingRounds.Run("t", entries[..2], reference: 0, rounds: 1, steps: 4, NoWarmup, _ => { }, times);
+        var (rounds, _, _) = AlternatingRounds.Run("t", entries[..2], reference: 0, minRounds: 1, steps: 4, NoWarmup, _ => { }, times);
         Assert.Equal([200.0], rounds.Times(1));
         Assert.Equal([110.0], rounds.Times(0));
     }
@@ -57,7 +57,7 @@ public sealed class AlternatingRoundsTests
     {
         var asked = new List<int>();
         var entries = new[] { new TimedEntry("v", (_, steps) => asked.Add(steps)), new TimedEntry("a", (_, steps) => asked.Add(steps)) };
-        AlternatingRounds.Run("t", entries, reference: 0, rounds: 2, steps: 4, NoWarmup, _ => { }, run => { run(); return 1; });
+        AlternatingRounds.Run("t", entries, reference: 0, minRounds: 2, steps: 4, NoWarmup, _ => { }, run => { run(); return 1; });
         Assert.Equal(Enumerable.Repeat(4, 5), asked);   // V, then A V per round
     }
 
@@ -82,13 +82,13 @@ public sealed class AlternatingRoundsTests
     public void Warmup_JudgesRatios_SoAMachineWideDriftDoesNotBlockIt()
     {
         double[] bases = [80, 160, 60];
-        var (_, flanked) = AlternatingRounds.Run("t", Entries(bases.Length, out var current), 0, 2, 1, new WarmupCriterion(), _ => { }, DriftClock(bases, current));
+        var (_, flanked, _) = AlternatingRounds.Run("t", Entries(bases.Length, out var current), 0, 2, 1, new WarmupCriterion(), _ => { }, DriftClock(bases, current));
         Assert.True(flanked.Stable);
         Assert.Equal(6, flanked.Rounds);                  // two windows of 3 rounds: the earliest possible
         Assert.Contains("ratios to e0", flanked.Criterion);
 
         // The same drift in raw times (a group without a reference) never settles: every round is slower.
-        var (_, raw) = AlternatingRounds.Run("t", Entries(bases.Length, out current), null, 2, 1, new WarmupCriterion(), _ => { }, DriftClock(bases, current));
+        var (_, raw, _) = AlternatingRounds.Run("t", Entries(bases.Length, out current), null, 2, 1, new WarmupCriterion(), _ => { }, DriftClock(bases, current));
         Assert.False(raw.Stable);
         Assert.Equal(12, raw.Rounds);
     }
@@ -98,7 +98,7 @@ public sealed class AlternatingRoundsTests
     {
         // Entry 1 is 3x and 2x slower in its first two blocks (a JIT-like start), then steady at 2x the reference.
         int calls = 0;
-        var (_, warmup) = AlternatingRounds.Run("t", Entries(2, out var current), 0, 1, 1, new WarmupCriterion(), _ => { }, run =>
+        var (_, warmup, _) = AlternatingRounds.Run("t", Entries(2, out var current), 0, 1, 1, new WarmupCriterion(), _ => { }, run =>
         {
             run();
             if (current[0] == 0) return 100;
@@ -111,7 +111,7 @@ public sealed class AlternatingRoundsTests
 
     static RoundTimes Drifting(double[] bases, int? reference)
     {
-        var (rounds, _) = AlternatingRounds.Run("t", Entries(bases.Length, out var current), reference, 6, 1, NoWarmup, _ => { }, DriftClock(bases, current));
+        var (rounds, _, _) = AlternatingRounds.Run("t", Entries(bases.Length, out var current), reference, 6, 1, NoWarmup, _ => { }, DriftClock(bases, current));
         return rounds;
     }
 

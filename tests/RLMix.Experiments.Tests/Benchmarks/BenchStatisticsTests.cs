@@ -82,6 +82,36 @@ public sealed class BenchStatisticsTests
         Assert.Equal(1.09, high, 12);
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 1)]
+    [InlineData(45, 2)]
+    [InlineData(46, 3)]
+    [InlineData(400, 4)]
+    public void Bootstrap_GivesExactlyTheIntervalOfSortingEveryResample(int n, int seed)
+    {
+        // Values with ties (rounded to 0.05), as ratios of timings can have: the counting shortcut must give the same
+        // medians, bit for bit, as sorting each resample (the implementation before it, kept here as the slow reference).
+        var random = new Random(100 + seed);
+        var values = Enumerable.Range(0, n).Select(_ => Math.Round(0.7 + random.NextDouble(), 1) / 2).ToArray();
+        foreach (var level in new[] { 0.95, 0.5 })
+            Assert.Equal(SortingBootstrap(values, 500, seed, level), BenchStatistics.BootstrapMedianInterval(values, 500, seed, level));
+    }
+
+    static (double Low, double High) SortingBootstrap(double[] values, int resamples, int seed, double level)
+    {
+        var random = new Random(seed);
+        var n = values.Length;
+        var sample = new double[n];
+        var medians = new double[resamples];
+        for (var b = 0; b < resamples; b++)
+        {
+            for (var i = 0; i < n; i++) sample[i] = values[random.Next(n)];
+            medians[b] = BenchStatistics.Median(sample);
+        }
+        return (BenchStatistics.Quantile(medians, (1 - level) / 2), BenchStatistics.Quantile(medians, (1 + level) / 2));
+    }
+
     [Fact]
     public void Bootstrap_IsDeterministicInItsSeed()
     {
@@ -92,11 +122,27 @@ public sealed class BenchStatisticsTests
     [Fact]
     public void RelativeWidth_IsTheIntervalOverTheMedian()
     {
-        var r = new RatioSummary(2.0, 1.9, 2.3, 1.95, 2.1, 30);
+        var r = new RatioSummary(2.0, 1.9, 2.3, 1.95, 2.1, 30, 0);
         Assert.Equal(0.2, r.RelativeWidth, 12);
     }
 
-    static double BinomialTail(int n, double p, int atLeast)
+    [Fact]
+    public void OutlierFraction_CountsTheRoundsOutsideTukeysFences_AndSummarizeKeepsThem()
+    {
+        // Twelve rounds near 0.75 and a slow episode of four (as the saliency pass's): sorted 0.70 0.72 0.73 0.74 0.74 0.75
+        // 0.75 0.76 0.76 0.77 0.78 0.80 | 1.00 1.05 1.10 1.20. Q25 at position 3.75: 0.74; Q75 at 11.25: 0.80 + 0.25 x 0.20 = 0.85;
+        // fences 0.74 - 0.165 = 0.575 and 0.85 + 0.165 = 1.015: 1.05, 1.10 and 1.20 are outside, 3 of 16.
+        double[] ratios = [0.75, 0.70, 1.05, 0.74, 0.76, 1.20, 0.72, 0.77, 0.75, 1.00, 0.80, 0.73, 0.76, 1.10, 0.74, 0.78];
+        var r = BenchStatistics.SummarizeRatios(ratios, 200, 0);
+        Assert.Equal(0.74, r.Q25, 12);
+        Assert.Equal(0.85, r.Q75, 12);
+        Assert.Equal(3 / 16.0, r.OutlierFraction, 12);
+        Assert.Equal(16, r.Rounds);
+        Assert.Equal((0.76 + 0.76) / 2, r.Median, 12);   // every round counts: the 8th and 9th of 16
+        Assert.Equal(0.0, BenchStatistics.OutlierFraction([1, 2, 3, 4], 1.75, 3.25));
+    }
+
+    internal static double BinomialTail(int n, double p, int atLeast)
     {
         double sum = 0;
         for (int j = atLeast; j <= n; j++)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using RLMix.Configuration;
 using RLMix.Experiments.Benchmarks;
 using RLMix.Methods;
 
@@ -12,6 +14,7 @@ public sealed class StepBenchmarkTests
         {
             Methods = ["vanilla", "comixup"], BatchSize = 8, Image = [1, 32, 32], Steps = 3, BlockSteps = 1,
             Warmup = new(Window: 1, MaxRounds: 3), PretrainSteps = 2, MemorySteps = 0, BootstrapResamples = 50,
+            Precision = new(Target: 1e9),   // any finite interval is precise enough: both groups stop at the minimum
         });
 
         var vanilla = report.Methods.Single(m => m.Method == "vanilla");
@@ -34,5 +37,36 @@ public sealed class StepBenchmarkTests
         Assert.Contains(report.Parts, p => p.Name == "comixup-clean-backward" && p.RatioTo == "vanilla");
         Assert.Contains(report.Parts, p => p.Name == "comixup-mixing-per-batch-blob-parallel" && p.RatioTo == "comixup-mixing-per-batch-blob-serial");
         Assert.Contains("fashion-mnist-mini", report.Data);
+
+        Assert.All(report.Precision.Groups, g => Assert.Equal((PrecisionRule.PrecisionReached, 3, 3), (g.Stop, g.Rounds, g.MinRounds)));
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(report, ConfigFile.JsonOptions));
+        var precision = json.RootElement.GetProperty("precision");
+        Assert.Equal(1e9, precision.GetProperty("target").GetDouble());
+        Assert.Equal("precision_reached", precision.GetProperty("groups")[0].GetProperty("stop").GetString());
+        Assert.Equal(comixup.OutlierRoundFraction, json.RootElement.GetProperty("methods")[1].GetProperty("outlier_round_fraction").GetDouble());
+    }
+
+    [Fact]
+    public void AnUnreachablePrecision_RunsEachGroupToTheRoundCap_AndTheReportSaysSoAndWhatIsStillWide()
+    {
+        var report = StepBenchmark.Run(TestMethods.Catalog, new BenchOptions
+        {
+            Methods = ["vanilla", "rmix"], BatchSize = 8, Image = [1, 32, 32], Steps = 2, BlockSteps = 1,
+            Warmup = new(MaxRounds: 0), PretrainSteps = 2, MemorySteps = 0, BootstrapResamples = 50,
+            Precision = new(Target: 1e-12, MaxRounds: 4, MaxMinutes: 60, CheckEvery: 1),
+        });
+
+        Assert.Equal(2, report.Steps);
+        Assert.Equal(1e-12, report.Precision.Target);
+        var steps = report.Precision.Groups.Single(g => g.Group == "steps");
+        Assert.Equal((PrecisionRule.MaxRoundsReached, 4, 2), (steps.Stop, steps.Rounds, steps.MinRounds));
+        // Every reported ratio of the group is tracked: the methods' and the in-round parts' to vanilla.
+        Assert.Equal(["bce-step", "comixup-clean-backward", "rmix", "saliency"], steps.StillWide.Order());
+        Assert.All(report.Methods, m => Assert.Equal(4, m.RoundRatios.Length));
+        Assert.All(report.Parts.Where(p => p.RatioTo == "vanilla"), p => Assert.Equal(4, p.RoundRatios!.Length));
+        var mixing = report.Precision.Groups.Single(g => g.Group == "mixing");
+        Assert.Equal((PrecisionRule.MaxRoundsReached, 4), (mixing.Stop, mixing.Rounds));
+        Assert.Equal(4, mixing.StillWide.Count);   // Co-Mixup parallel and default, on both saliencies, to serial
+        Assert.All(mixing.StillWide, name => Assert.StartsWith("comixup-mixing-per-batch", name));
     }
 }
