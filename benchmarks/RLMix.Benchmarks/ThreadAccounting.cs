@@ -55,7 +55,14 @@ static class ThreadAccounting
     public static double[] Snapshot()
     {
         var sums = new double[Groups.Length];
-        if (!Directory.Exists("/proc/self/task")) return sums;
+        foreach (var (tid, name, ms) in Tasks()) sums[Group(tid, name)] += ms;
+        return sums;
+    }
+
+    /// <summary>Every thread of the process now: id, name and CPU ms so far (a thread that ends while being read is left out).</summary>
+    static IEnumerable<(int Tid, string Name, double Ms)> Tasks()
+    {
+        if (!Directory.Exists("/proc/self/task")) yield break;
         foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var tid)) continue;
@@ -66,10 +73,8 @@ static class ThreadAccounting
                 name = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
             }
             catch (IOException) { continue; }
-            var ns = double.Parse(stat.Split(' ')[0], CultureInfo.InvariantCulture);
-            sums[Group(tid, name)] += ns / 1e6;
+            yield return (tid, name, double.Parse(stat.Split(' ')[0], CultureInfo.InvariantCulture) / 1e6);
         }
-        return sums;
     }
 
     static int Group(int tid, string name) =>
@@ -80,20 +85,6 @@ static class ThreadAccounting
         : 4;
 
     /// <summary>Every thread's name and CPU ms so far, one line each (to check the grouping).</summary>
-    public static IEnumerable<string> Threads()
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var tid)) continue;
-            string stat, name;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "schedstat"));
-                name = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
-            }
-            catch (IOException) { continue; }
-            var ms = double.Parse(stat.Split(' ')[0], CultureInfo.InvariantCulture) / 1e6;
-            yield return string.Create(CultureInfo.InvariantCulture, $"{tid} '{name}' {Groups[Group(tid, name)]} {ms:F0} ms");
-        }
-    }
+    public static IEnumerable<string> Threads() =>
+        Tasks().Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Tid} '{t.Name}' {Groups[Group(t.Tid, t.Name)]} {t.Ms:F0} ms"));
 }
