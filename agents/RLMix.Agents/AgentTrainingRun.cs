@@ -118,7 +118,7 @@ public static class AgentTrainingRun
                     return i.EpisodesCompleted < run.Episodes;
                 });
                 state.Finished = !info.KeepGoing;
-                CrashPoint.Reach("agent-step");
+                CrashPoint.Reach("agent-step", cancel);
                 if (lastReport.Elapsed.TotalSeconds >= 15)
                 {
                     log(string.Create(CultureInfo.InvariantCulture, $"episode {agent.EpisodesCompleted + 1}, step {info.NumTimesteps}/{totalTimesteps}, reward {info.Reward:F4}, {(info.NumTimesteps - startTimesteps) / clock.Elapsed.TotalSeconds:F2} steps/s"));

@@ -28,8 +28,10 @@ public sealed class AgentResumeTests : IDisposable
         // Before the first checkpoint: --resume finds none and starts again.
         Assert.Equal(Killed, Run(b, "agent-step:1").ExitCode);
         Assert.False(File.Exists(Path.Combine(dir, "b", "checkpoint.bin")));
-        // SIGTERM once the first episode is done: a checkpoint, exit 143 and the command to resume.
-        var term = RunUntilThenTerm([.. b, "--resume"], "Episode 1/2");
+        // SIGTERM once the first episode is done (held after its third step, so that the signal cannot
+        // arrive after the run has finished): a checkpoint, exit 143 and the command to resume.
+        var term = RunUntilThenTerm([.. b, "--resume"], holdAt: "agent-step:3");
+        Assert.Contains("Episode 1/2", term.Output);
         Assert.True(term.ExitCode == 143, term.Output);
         Assert.Contains("--resume", term.Output[term.Output.IndexOf("Resume with", StringComparison.Ordinal)..]);
         // During a checkpoint write (the temporary is complete, not yet renamed).
@@ -111,21 +113,24 @@ public sealed class AgentResumeTests : IDisposable
         return new RlmixProcess.Result(p.ExitCode, stdout + stderr.Result);
     }
 
-    RlmixProcess.Result RunUntilThenTerm(string[] args, string line)
+    /// <summary>Runs until the process holds at <paramref name="holdAt"/> (<c>RLMIX_HOLD_AT</c>), then sends SIGTERM.</summary>
+    RlmixProcess.Result RunUntilThenTerm(string[] args, string holdAt)
     {
         var output = new StringBuilder();
         using var seen = new ManualResetEventSlim();
-        using var p = new Process { StartInfo = RlmixProcess.StartInfo(dir, args) };
-        p.OutputDataReceived += (_, e) =>
+        var psi = RlmixProcess.StartInfo(dir, args);
+        psi.Environment["RLMIX_HOLD_AT"] = holdAt;
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) =>
         {
             lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains(line, StringComparison.Ordinal) == true) seen.Set();
+            if (e.Data?.Contains("RLMIX_HOLD_AT: holding", StringComparison.Ordinal) == true) seen.Set();
         };
-        p.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         p.Start();
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        Assert.True(seen.Wait(TimeSpan.FromMinutes(5)), $"'{line}' did not appear: {output}");
+        Assert.True(seen.Wait(TimeSpan.FromMinutes(5)), $"the run did not hold at {holdAt}: {output}");
         using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)));
         p.WaitForExit();

@@ -15,15 +15,18 @@ public sealed class InterruptTests : IDisposable
         // Small (1,100 images trained in all, against 10,000 before), but the signal sent at the end
         // of epoch 1 still lands with five of six epochs of work left.
         string[] args = ["train", "--method", "vanilla", "--dataset", "synthetic", "--limit-train", "100", "--limit-test", "20", "--batch-size", "10", "--epochs", "6", "--out", "run"];
+        // The run holds after epoch 1's checkpoint (RLMIX_HOLD_AT) until the signal, so that it cannot finish first.
         var output = new StringBuilder();
         using var epochDone = new ManualResetEventSlim();
-        using var p = new Process { StartInfo = RlmixProcess.StartInfo(dir, args) };
-        p.OutputDataReceived += (_, e) =>
+        var psi = RlmixProcess.StartInfo(dir, args);
+        psi.Environment["RLMIX_HOLD_AT"] = "epoch-end:1";
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) =>
         {
             lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains("Epoch 1:") == true) epochDone.Set();
+            if (e.Data?.Contains("RLMIX_HOLD_AT: holding at epoch-end") == true) epochDone.Set();
         };
-        p.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         p.Start();
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();

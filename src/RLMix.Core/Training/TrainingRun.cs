@@ -127,6 +127,7 @@ public static class TrainingRun
             state.Epoch++;
             state.Batch = 0;
             Checkpoint();
+            CrashPoint.Reach("epoch-end", cancel);
         }
 
         observer.Info($"Final evaluation: test error, ECE and FGSM error on {splits.Test.Count} test images.");
