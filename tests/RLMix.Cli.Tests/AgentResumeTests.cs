@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace RLMix.Cli.Tests;
 
@@ -30,7 +29,7 @@ public sealed class AgentResumeTests : IDisposable
         Assert.False(File.Exists(Path.Combine(dir, "b", "checkpoint.bin")));
         // SIGTERM once the first episode is done (held after its third step, so that the signal cannot
         // arrive after the run has finished): a checkpoint, exit 143 and the command to resume.
-        var term = RunUntilThenTerm([.. b, "--resume"], holdAt: "agent-step:3");
+        var term = RlmixProcess.RunHeldThenTerminated(dir, "agent-step:3", [.. b, "--resume"]);
         Assert.Contains("Episode 1/2", term.Output);
         Assert.True(term.ExitCode == 143, term.Output);
         Assert.Contains("--resume", term.Output[term.Output.IndexOf("Resume with", StringComparison.Ordinal)..]);
@@ -111,29 +110,5 @@ public sealed class AgentResumeTests : IDisposable
         var stdout = p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(TimeSpan.FromMinutes(10)), "rlmix did not finish");
         return new RlmixProcess.Result(p.ExitCode, stdout + stderr.Result);
-    }
-
-    /// <summary>Runs until the process holds at <paramref name="holdAt"/> (<c>RLMIX_HOLD_AT</c>), then sends SIGTERM.</summary>
-    RlmixProcess.Result RunUntilThenTerm(string[] args, string holdAt)
-    {
-        var output = new StringBuilder();
-        using var seen = new ManualResetEventSlim();
-        var psi = RlmixProcess.StartInfo(dir, args);
-        psi.Environment["RLMIX_HOLD_AT"] = holdAt;
-        using var p = new Process { StartInfo = psi };
-        p.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        p.ErrorDataReceived += (_, e) =>
-        {
-            lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains("RLMIX_HOLD_AT: holding", StringComparison.Ordinal) == true) seen.Set();
-        };
-        p.Start();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        Assert.True(seen.Wait(TimeSpan.FromMinutes(5)), $"the run did not hold at {holdAt}: {output}");
-        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)));
-        p.WaitForExit();
-        lock (output) return new RlmixProcess.Result(p.ExitCode, output.ToString());
     }
 }

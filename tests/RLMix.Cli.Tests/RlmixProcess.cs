@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace RLMix.Cli.Tests;
 
@@ -21,6 +22,33 @@ internal static class RlmixProcess
     {
         using var kill = Process.Start("kill", ["-TERM", p.Id.ToString()]);
         kill.WaitForExit();
+    }
+
+    /// <summary>
+    /// Runs <c>rlmix ARGS</c> with <c>RLMIX_HOLD_AT=<paramref name="holdAt"/></c>, sends SIGTERM once the process
+    /// says it holds there (so the signal lands at that exact point), and returns when it has exited.
+    /// </summary>
+    public static Result RunHeldThenTerminated(string workDir, string holdAt, params string[] args)
+    {
+        var output = new StringBuilder();
+        using var held = new ManualResetEventSlim();
+        var psi = StartInfo(workDir, args);
+        psi.Environment["RLMIX_HOLD_AT"] = holdAt;
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) =>
+        {
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data?.Contains("RLMIX_HOLD_AT: holding", StringComparison.Ordinal) == true) held.Set();
+        };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        Assert.True(held.Wait(TimeSpan.FromMinutes(5)), $"the run did not hold at {holdAt}: {output}");
+        Terminate(p);
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)));
+        p.WaitForExit(); // drain the output
+        lock (output) return new Result(p.ExitCode, output.ToString());
     }
 
     public static Result Run(string workDir, params string[] args)
