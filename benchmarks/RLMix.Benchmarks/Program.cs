@@ -20,6 +20,8 @@ public static class Program
     // (see README, Troubleshooting); this build's copy is patched.
     public static void Main(string[] args)
     {
+        // As rlmix does (RLMIX_MALLOC_TUNING=off for glibc's defaults, e.g. to compare the two).
+        Console.WriteLine($"malloc: {RLMix.Training.MallocTuning.Apply()}");
         switch (args.FirstOrDefault())
         {
             case "layout": LayoutRounds.Run(args[1..]); return;

@@ -7,6 +7,8 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        // Before the first tensor: every step then reuses its freed memory instead of faulting it in again.
+        Training.MallocTuning.Apply();
         var root = new RootCommand("RLMix: saliency-guided mixup and RL-learned mixup policies on TorchSharp.");
         root.Add(Cli.Verbose);
         root.Add(Cli.GracePeriod);

@@ -66,8 +66,8 @@ internal static class BenchCommand
                     part.RatioCi95 is { } ci ? $"{ci[0]:F2}-{ci[1]:F2}" : "", "");
             AnsiConsole.Write(table);
             var machine = report.Machine;
-            ctx.Logger.LogInformation("{Build} build, {Threads} torch threads, {Cores} cores, {Cpu}; load average {Start} at the start, {End} at the end",
-                machine.BuildConfiguration, machine.TorchThreads, machine.ProcessorCount, machine.CpuModel, Load(machine.LoadAverageStart), Load(machine.LoadAverageEnd));
+            ctx.Logger.LogInformation("{Build} build, {Threads} torch threads, {Cores} cores, {Cpu}; load average {Start} at the start, {End} at the end; malloc: {Malloc}",
+                machine.BuildConfiguration, machine.TorchThreads, machine.ProcessorCount, machine.CpuModel, Load(machine.LoadAverageStart), Load(machine.LoadAverageEnd), machine.Malloc);
             foreach (var g in report.Precision.Groups)
                 ctx.Logger.LogInformation("{Group}: {Rounds} alternating rounds (at least {Min}), {Minutes:F1} minutes of timed blocks; stopped: {Stop}",
                     g.Group, g.Rounds, g.MinRounds, g.Minutes, g.Stop);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using RLMix.Training;
 using TorchSharp;
 
 namespace RLMix.Experiments.Benchmarks;
@@ -10,11 +11,13 @@ namespace RLMix.Experiments.Benchmarks;
 /// <param name="CpuModel">CPU model name (/proc/cpuinfo), or "unknown".</param>
 /// <param name="LoadAverageStart">1-, 5- and 15-minute load averages (/proc/loadavg) at the start; null where not available.</param>
 /// <param name="LoadAverageEnd">The same at the end.</param>
+/// <param name="Malloc">glibc malloc's settings (<see cref="MallocTuning.State"/>): they change step times.</param>
 public sealed record MachineInfo(string BuildConfiguration, int TorchThreads, int ProcessorCount, string CpuModel,
-    double[]? LoadAverageStart, double[]? LoadAverageEnd)
+    double[]? LoadAverageStart, double[]? LoadAverageEnd, string Malloc)
 {
     /// <summary>Reads everything but the end load average.</summary>
-    public static MachineInfo Capture() => new(AssemblyConfiguration(), torch.get_num_threads(), Environment.ProcessorCount, ReadCpuModel(), LoadAverage(), null);
+    public static MachineInfo Capture() =>
+        new(AssemblyConfiguration(), torch.get_num_threads(), Environment.ProcessorCount, ReadCpuModel(), LoadAverage(), null, MallocTuning.State);
 
     /// <summary>The build configuration of RLMix.Core ("Debug", "Release", ...).</summary>
     public static string AssemblyConfiguration() =>
