@@ -65,6 +65,7 @@ internal static class Cli
 
         using var loggerFactory = new SerilogLoggerFactory(Log.Logger);
         var logger = loggerFactory.CreateLogger("rlmix");
+        logger.LogDebug("malloc: {Malloc:l}", MallocTuning.State);
 
         using var cts = new CancellationTokenSource();
         int signalExit = 0;

@@ -6,14 +6,13 @@ namespace RLMix.Training;
 /// Keeps glibc's malloc from handing freed tensor memory back to the kernel between training steps.
 /// </summary>
 /// <remarks>
-/// libtorch's CPU tensors come from malloc. With glibc's adaptive defaults, memory freed at the end of a step is
-/// often returned to the kernel (unmapped or trimmed) and faulted in again, zero-filled, in the next step: 0 to
-/// 5,500 minor page faults per vanilla step and 4,000-11,000 per Co-Mixup step, varying from process to process.
-/// Fixing the mmap threshold at glibc's maximum (32 MiB) and the trim threshold at 1 GiB keeps that memory in the
-/// process: 2-9 faults per vanilla step, and Co-Mixup steps 0.88-0.96 of their time (speed.md, "Round 7"). The
-/// cost: freed memory below 1 GiB is kept for reuse instead of returned, so the resident size stays near its peak.
-/// Results do not change (libtorch aligns every CPU tensor to 64 bytes itself). <c>rlmix</c> applies it at start;
-/// a program using RLMix as a library can call <see cref="Apply"/> before its first tensor.
+/// libtorch's CPU tensors come from malloc. With glibc's adaptive thresholds, memory freed at the end of a step is
+/// often handed back to the kernel and faulted in again, zero-filled, in the next one: on a 2-core machine, 0 to
+/// 5,500 minor page faults per vanilla step and up to 12,000 per Co-Mixup step, varying from process to process.
+/// Fixed thresholds (mmap at glibc's 32 MiB maximum, trim at 1 GiB) keep that memory in the process: 2-9 and
+/// 19-187 faults per step, the same results (libtorch aligns its tensors itself) and a resident size about 5%
+/// larger at the end of an epoch (speed.md, "Round 7", has the timings). <c>rlmix</c> applies it at start; a program using RLMix as
+/// a library can call <see cref="Apply"/> before its first tensor.
 /// </remarks>
 public static class MallocTuning
 {
