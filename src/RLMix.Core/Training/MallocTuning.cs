@@ -10,7 +10,7 @@ namespace RLMix.Training;
 /// often handed back to the kernel and faulted in again, zero-filled, in the next one: on a 2-core machine, 0 to
 /// 5,500 minor page faults per vanilla step and up to 12,000 per Co-Mixup step, varying from process to process.
 /// Fixed thresholds (mmap at glibc's 32 MiB maximum, trim at 1 GiB) keep that memory in the process: 2-9 and
-/// 19-187 faults per step, the same results (libtorch aligns its tensors itself) and a resident size about 5%
+/// 19-187 faults per step, the same results (libtorch aligns its tensors itself) and a resident size 4-5%
 /// larger at the end of an epoch (speed.md, "Round 7", has the timings). <c>rlmix</c> applies it at start; a program using RLMix as
 /// a library can call <see cref="Apply"/> before its first tensor.
 /// </remarks>
