@@ -11,8 +11,8 @@ namespace RLMix.Training;
 /// 5,500 minor page faults per vanilla step and up to 12,000 per Co-Mixup step, varying from process to process.
 /// Fixed thresholds (mmap at glibc's 32 MiB maximum, trim at 1 GiB) keep that memory in the process: 2-9 and
 /// 19-187 faults per step, the same results (libtorch aligns its tensors itself) and a resident size 4-5%
-/// larger at the end of an epoch (speed.md, "Round 7", has the timings). <c>rlmix</c> applies it at start; a program using RLMix as
-/// a library can call <see cref="Apply"/> before its first tensor.
+/// larger at the end of an epoch (speed.md, "Round 7", has the timings). <c>rlmix</c> applies it at start;
+/// a program using RLMix as a library can call <see cref="Apply"/> before its first tensor.
 /// </remarks>
 public static class MallocTuning
 {
@@ -39,10 +39,10 @@ public static class MallocTuning
         if (SkipReason(OperatingSystem.IsLinux(), Environment.GetEnvironmentVariable) is { } reason) return State = reason;
         try
         {
-            bool ok = mallopt(MMmapThreshold, MmapThresholdBytes) == 1 && mallopt(MTrimThreshold, TrimThresholdBytes) == 1;
-            return State = ok
+            int mmap = mallopt(MMmapThreshold, MmapThresholdBytes), trim = mallopt(MTrimThreshold, TrimThresholdBytes);
+            return State = mmap == 1 && trim == 1
                 ? $"mmap_threshold={MmapThresholdBytes} trim_threshold={TrimThresholdBytes} (set by RLMix; {OptOutVariable}=off keeps glibc's defaults)"
-                : "glibc defaults (mallopt refused the thresholds)";
+                : $"mallopt refused a threshold (mmap_threshold: {(mmap == 1 ? "set" : "refused")}, trim_threshold: {(trim == 1 ? "set" : "refused")})";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -61,9 +61,9 @@ public static class MallocTuning
         if (string.Equals(environment(OptOutVariable), "off", StringComparison.OrdinalIgnoreCase))
             return $"glibc defaults ({OptOutVariable}=off)";
         if (environment("GLIBC_TUNABLES") is { } tunables && tunables.Contains("glibc.malloc.", StringComparison.Ordinal))
-            return "the environment's GLIBC_TUNABLES";
+            return $"the environment's GLIBC_TUNABLES={tunables}";
         foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_" })
-            if (environment(name) is not null) return $"the environment's {name}";
+            if (environment(name) is { } value) return $"the environment's {name}={value}";
         return null;
     }
 
