@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RLMix.Cli.Tests;
 
 /// <summary>
@@ -105,10 +103,6 @@ public sealed class AgentResumeTests : IDisposable
     {
         var psi = RlmixProcess.StartInfo(dir, args);
         if (crashAt is not null) psi.Environment["RLMIX_CRASH_AT"] = crashAt;
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(10)), "rlmix did not finish");
-        return new RlmixProcess.Result(p.ExitCode, stdout + stderr.Result);
+        return RlmixProcess.Run(psi);
     }
 }

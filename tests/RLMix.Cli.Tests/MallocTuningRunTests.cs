@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using RLMix.Training;
 
@@ -19,12 +18,9 @@ public sealed class MallocTuningRunTests : IDisposable
         psi.Environment.Remove("GLIBC_TUNABLES");
         if (optOut) psi.Environment[MallocTuning.OptOutVariable] = "off";
         else psi.Environment.Remove(MallocTuning.OptOutVariable);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd() + stderr.Result;
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, output);
-        return (output, Path.Combine(dir, name));
+        var r = RlmixProcess.Run(psi);
+        Assert.True(r.ExitCode == 0, r.Output);
+        return (r.Output, Path.Combine(dir, name));
     }
 
     static double[] Results(string runDir)

@@ -51,9 +51,12 @@ internal static class RlmixProcess
         lock (output) return new Result(p.ExitCode, output.ToString());
     }
 
-    public static Result Run(string workDir, params string[] args)
+    public static Result Run(string workDir, params string[] args) => Run(StartInfo(workDir, args));
+
+    /// <summary>Runs a prepared <see cref="StartInfo"/> (e.g. with environment variables added) to its end; both outputs, joined.</summary>
+    public static Result Run(ProcessStartInfo psi)
     {
-        using var p = Process.Start(StartInfo(workDir, args))!;
+        using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(TimeSpan.FromMinutes(10))) { p.Kill(entireProcessTree: true); throw new TimeoutException("rlmix did not finish in 10 minutes"); }
