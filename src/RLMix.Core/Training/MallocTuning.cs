@@ -25,6 +25,9 @@ public static class MallocTuning
     /// <summary>Set to <c>off</c> to keep glibc's adaptive defaults.</summary>
     public const string OptOutVariable = "RLMIX_MALLOC_TUNING";
 
+    /// <summary>glibc's own malloc variables: when the environment sets any of them, <see cref="Apply"/> leaves malloc alone.</summary>
+    public static readonly IReadOnlyList<string> UserVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_"];
+
     const int MTrimThreshold = -1, MMmapThreshold = -3; // malloc.h
 
     /// <summary>What the last <see cref="Apply"/> did, for logs and the bench JSON; "not applied" before it.</summary>
@@ -62,7 +65,7 @@ public static class MallocTuning
             return $"glibc defaults ({OptOutVariable}=off)";
         if (environment("GLIBC_TUNABLES") is { } tunables && tunables.Contains("glibc.malloc.", StringComparison.Ordinal))
             return $"the environment's GLIBC_TUNABLES={tunables}";
-        foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_" })
+        foreach (var name in UserVariables)
             if (environment(name) is { } value) return $"the environment's {name}={value}";
         return null;
     }
