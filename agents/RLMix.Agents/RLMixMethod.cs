@@ -31,7 +31,7 @@ namespace RLMix.Agents;
 /// kept after the run, so this changes nothing. The online agent's learning rate follows the run's
 /// progress (steps / total steps), and its rollout length follows <see cref="RolloutLength"/>.
 /// </remarks>
-public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochStats
+public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochStats, IPeriodicWork
 {
     const string Online = "online";
     readonly IRewardFunction reward = options.RewardFunction();
@@ -42,6 +42,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     PpoAgent? agent;            // the online learner
     IPolicy? policy;            // random, fixed or learned
     Transition? pending;        // the online agent's last step, waiting for the next observation
+    bool updatesDeferred;       // rlmix bench: a full rollout is dropped, its update timed on its own (DeferPeriodicWork)
     double rewardSum;
     long rewardCount;
     int K => sampler.K;
@@ -87,6 +88,7 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
                 last.Dispose();
                 pending = null;
             }
+            if (updatesDeferred && agent.Buffer.Full) agent.Buffer.Reset();
             agent.UpdateIfFull(observation, episodeStart, step.TotalSteps, logger);
             (actions, values, logProbs) = agent.Sample(agent.LastObservation!);
         }
@@ -127,10 +129,24 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
                 learned.Agent.Spec.EnsureFits(AgentSpec.For(Layout(step), learned.Agent.Spec.ObservationKind, batchSize, K), learned.Agent.Network.AnyBatchSize, options.Policy);
             return;
         }
-        var kind = ppo.Network == "paper" ? "dict" : "flat";
-        agent ??= PpoAgent.Create(AgentSpec.For(Layout(step), kind, batchSize, K), OnlinePpo(step.TotalSteps).Options,
+        agent ??= PpoAgent.Create(OnlineSpec(batchSize, step.NumClasses), OnlinePpo(step.TotalSteps).Options,
             seed: Seeds.Derive(unchecked((long)step.Generator.initial_seed()), "agent"));   // draws nothing: the R-Mix draws stay those of the env
-        agent.Spec.EnsureFits(AgentSpec.For(Layout(step), kind, batchSize, K), anyBatchSize: false, "(online)");
+        agent.Spec.EnsureFits(OnlineSpec(batchSize, step.NumClasses), anyBatchSize: false, "(online)");
+    }
+
+    AgentSpec OnlineSpec(int batchSize, int numClasses) =>
+        AgentSpec.For(new ObservationLayout(envOptions.ObservationGrid, numClasses), ppo.Network == "paper" ? "dict" : "flat", batchSize, K);
+
+    /// <summary>
+    /// The online agent's PPO update (<see cref="PpoMinibatchWork"/>; the rollout length of a run of unknown length,
+    /// i.e. the preset's or the options'); from now on a full rollout is dropped instead of trained on. Null for the
+    /// other policies, which do no periodic work.
+    /// </summary>
+    public PeriodicWorkUnit? DeferPeriodicWork(int batchSize, int numClasses)
+    {
+        if (options.Policy != Online) return null;
+        updatesDeferred = true;
+        return PpoMinibatchWork.Create(OnlineSpec(batchSize, numClasses), OnlinePpo(0).Options, seed: 0);
     }
 
     /// <summary>MixupEnv's observation layout for this run: the env options' grid and the classifier's classes.</summary>
@@ -241,12 +257,10 @@ public sealed class RLMixMethod(RLMixOptions options) : ITrainingMethod, IEpochS
     }
 
     /// <summary>
-    /// <paramref name="methods"/> plus <c>rlmix</c> (RLMix.Core cannot reference this assembly). Under <c>rlmix bench</c>
-    /// the online agent's rollout and minibatch are one timed block, so every block holds one PPO update. The
+    /// <paramref name="methods"/> plus <c>rlmix</c> (RLMix.Core cannot reference this assembly). The
     /// content of the files the options name (a <c>learned:DIR</c> agent, a reward plug-in) is part of the run's
     /// identity (<see cref="RLMixOptions.InputFingerprint"/>), so a finished run or comparison cell is not reused after one changed.
     /// </summary>
     public static MethodCatalog AddTo(MethodCatalog methods) =>
-        methods.With<RLMixOptions>("rlmix", o => new RLMixMethod(o), forBench: (o, blockSteps) => o with { NSteps = blockSteps, BatchSize = blockSteps },
-            inputs: o => o.InputFingerprint());
+        methods.With<RLMixOptions>("rlmix", o => new RLMixMethod(o), inputs: o => o.InputFingerprint());
 }

@@ -12,7 +12,8 @@ namespace RLMix.Benchmarks;
 /// <c>-- layout-masks ...</c> counts how often R-Mix's masks agree between the two over an epoch (<see cref="LayoutMaskAgreement"/>).
 /// <c>-- comixup ...</c> times Co-Mixup's solver serial against parallel partitions (<see cref="CoMixupRounds"/>).
 /// <c>-- comixup-step ...</c> times Co-Mixup's step phase by phase and against its parts (<see cref="CoMixupStepRounds"/>);
-/// <c>-- denormals ...</c> counts subnormal floats in the saliency pass (<see cref="DenormalCheck"/>).
+/// <c>-- denormals ...</c> counts subnormal floats in the saliency pass (<see cref="DenormalCheck"/>);
+/// <c>-- ppo-update ...</c> times a whole PPO update against the minibatch units <c>rlmix bench</c> charges for it (<see cref="PpoUpdateRounds"/>).
 /// </summary>
 public static class Program
 {
@@ -29,6 +30,7 @@ public static class Program
             case "comixup": CoMixupRounds.Run(args[1..]); return;
             case "comixup-step": CoMixupStepRounds.Run(args[1..]); return;
             case "denormals": DenormalCheck.Run(args[1..]); return;
+            case "ppo-update": PpoUpdateRounds.Run(args[1..]); return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(
             args.Contains("--inProcess") ? args : [.. args, "--inProcess"],

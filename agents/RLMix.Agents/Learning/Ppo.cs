@@ -88,42 +88,13 @@ public static class Ppo
         {
             foreach (var chunk in buffer.MinibatchIndices(options.BatchSize, agent.Generator))
             {
-                using var scope = NewDisposeScope();
-                var indices = tensor(chunk, device: buffer.Actions.device);
-                var observations = ObservationTensors.Select(buffer.Observations, indices);
-                var actions = buffer.Actions.index_select(0, indices);                         // [m, B]
-                var output = agent.Network.forward(observations);
-                var logProbs = MultiCategorical.LogProbs(output.Logits, actions);             // [m, B]
-                var entropies = MultiCategorical.Entropies(output.Logits);                    // [m, B]
-                if (!options.PerImageCredit)
-                {
-                    // The joint action of the batch: sums over the B per-image categoricals (SB3 MultiCategorical).
-                    logProbs = logProbs.sum(-1, keepdim: true);
-                    entropies = entropies.sum(-1, keepdim: true);
-                }
-
-                var terms = PpoLoss.Compute(logProbs, buffer.LogProbs.index_select(0, indices), buffer.Advantages.index_select(0, indices),
-                    output.Values, buffer.Values.index_select(0, indices), buffer.Returns.index_select(0, indices), entropies,
-                    options.ClipRange, options.ClipRangeVf, options.EntCoef, options.VfCoef, options.NormalizeAdvantage);
-
-                var scalars = stack([terms.PolicyLoss, terms.ValueLoss, terms.EntropyLoss, terms.ApproxKl, terms.ClipFraction, terms.Loss.detach()])
-                    .to(float64).cpu().data<double>().ToArray();
-                logger.Record("train/policy_gradient_loss", scalars[0]);
-                logger.Record("train/value_loss", scalars[1]);
-                logger.Record("train/entropy_loss", scalars[2]);
-                logger.Record("train/approx_kl", scalars[3]);
-                logger.Record("train/clip_fraction", scalars[4]);
-                if (options.TargetKl is double targetKl && scalars[3] > 1.5 * targetKl)
+                var loss = TrainMinibatch(agent, chunk, parameters, logger);
+                if (loss is null)
                 {
                     continueTraining = false;
                     break;
                 }
-                lastLoss = scalars[5];
-
-                agent.Optimizer.zero_grad();
-                terms.Loss.backward();
-                nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
-                agent.Optimizer.step();
+                lastLoss = loss.Value;
             }
         }
 
@@ -131,6 +102,49 @@ public static class Ppo
         logger.Record("train/explained_variance", ExplainedVariance(buffer.Values, buffer.Returns));
         logger.Record("train/learning_rate", learningRate);
         logger.Record("train/clip_range", options.ClipRange);
+    }
+
+    /// <summary>
+    /// One minibatch of <see cref="Train"/>: the clipped objective on the buffer's steps <paramref name="chunk"/>, SB3's
+    /// per-minibatch log keys, then (unless target_kl stops the update: null) one Adam step on the gradient clipped to
+    /// max_grad_norm. Returns the minibatch's loss. <c>rlmix bench</c> times RL-Mix's update one of these at a time.
+    /// </summary>
+    public static double? TrainMinibatch(PpoAgent agent, long[] chunk, TorchSharp.Modules.Parameter[] parameters, MetricLogger logger)
+    {
+        using var scope = NewDisposeScope();
+        var options = agent.Options;
+        var buffer = agent.Buffer;
+        var indices = tensor(chunk, device: buffer.Actions.device);
+        var observations = ObservationTensors.Select(buffer.Observations, indices);
+        var actions = buffer.Actions.index_select(0, indices);                         // [m, B]
+        var output = agent.Network.forward(observations);
+        var logProbs = MultiCategorical.LogProbs(output.Logits, actions);             // [m, B]
+        var entropies = MultiCategorical.Entropies(output.Logits);                    // [m, B]
+        if (!options.PerImageCredit)
+        {
+            // The joint action of the batch: sums over the B per-image categoricals (SB3 MultiCategorical).
+            logProbs = logProbs.sum(-1, keepdim: true);
+            entropies = entropies.sum(-1, keepdim: true);
+        }
+
+        var terms = PpoLoss.Compute(logProbs, buffer.LogProbs.index_select(0, indices), buffer.Advantages.index_select(0, indices),
+            output.Values, buffer.Values.index_select(0, indices), buffer.Returns.index_select(0, indices), entropies,
+            options.ClipRange, options.ClipRangeVf, options.EntCoef, options.VfCoef, options.NormalizeAdvantage);
+
+        var scalars = stack([terms.PolicyLoss, terms.ValueLoss, terms.EntropyLoss, terms.ApproxKl, terms.ClipFraction, terms.Loss.detach()])
+            .to(float64).cpu().data<double>().ToArray();
+        logger.Record("train/policy_gradient_loss", scalars[0]);
+        logger.Record("train/value_loss", scalars[1]);
+        logger.Record("train/entropy_loss", scalars[2]);
+        logger.Record("train/approx_kl", scalars[3]);
+        logger.Record("train/clip_fraction", scalars[4]);
+        if (options.TargetKl is double targetKl && scalars[3] > 1.5 * targetKl) return null;
+
+        agent.Optimizer.zero_grad();
+        terms.Loss.backward();
+        nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm);
+        agent.Optimizer.step();
+        return scalars[5];
     }
 
     /// <summary>1 - Var(y - y_pred) / Var(y) (population variances, as SB3); NaN when Var(y) is 0.</summary>

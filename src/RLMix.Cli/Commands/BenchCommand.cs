@@ -68,6 +68,10 @@ internal static class BenchCommand
             var machine = report.Machine;
             ctx.Logger.LogInformation("{Build} build, {Threads} torch threads, {Cores} cores, {Cpu}; load average {Start} at the start, {End} at the end; malloc: {Malloc}",
                 machine.BuildConfiguration, machine.TorchThreads, machine.ProcessorCount, machine.CpuModel, Load(machine.LoadAverageStart), Load(machine.LoadAverageEnd), machine.Malloc);
+            foreach (var t in report.Methods)
+                if (t.Charged is { } c)
+                    ctx.Logger.LogInformation("{Method}'s step is charged {PerStep:G4} x {Part} per step ({Basis}); without that charge it is {Without:F2}x vanilla ({Ms:F1} ms)",
+                        t.Method, c.UnitsPerStep, c.Part, c.Basis, c.RatioToVanillaWithout, c.MedianMsWithout);
             foreach (var g in report.Precision.Groups)
                 ctx.Logger.LogInformation("{Group}: {Rounds} alternating rounds (at least {Min}), {Minutes:F1} minutes of timed blocks; stopped: {Stop}",
                     g.Group, g.Rounds, g.MinRounds, g.Minutes, g.Stop);

@@ -31,28 +31,22 @@ public sealed class MethodCatalog
     /// This catalogue plus (or with a replaced) method <paramref name="name"/> whose options section binds to
     /// <typeparamref name="TOptions"/> (snake_case keys; absent section: <c>new TOptions()</c>).
     /// </summary>
-    /// <param name="forBench">
-    /// How <c>rlmix bench</c> adapts the options so that the method's periodic work (e.g. an agent update) falls
-    /// inside each timed block of that many steps; null leaves them as they are.
-    /// </param>
     /// <param name="inputs">
     /// Fingerprints of files the options name whose content changes the run (e.g. a saved agent's SHA-256), or null:
     /// they join the run's identity (<see cref="Configuration.RunIdentity"/>), so a run or comparison cell made with
     /// another file's content is not reused or resumed. Null when the method reads no such file.
     /// </param>
-    public MethodCatalog With<TOptions>(string name, Func<TOptions, ITrainingMethod> factory, Func<TOptions, int, TOptions>? forBench = null,
-        Func<TOptions, JsonObject?>? inputs = null)
+    public MethodCatalog With<TOptions>(string name, Func<TOptions, ITrainingMethod> factory, Func<TOptions, JsonObject?>? inputs = null)
         where TOptions : new() =>
         new(entries.SetItem(name, new MethodEntry(
             s => factory(s.Get<TOptions>(name)),
             s => JsonSerializer.SerializeToNode(s.Get<TOptions>(name), ConfigFile.JsonOptions),
-            forBench is null ? null : (s, steps) => s.With(name, JsonSerializer.SerializeToNode(forBench(s.Get<TOptions>(name), steps), ConfigFile.JsonOptions)!.AsObject()),
             inputs is null ? null : s => inputs(s.Get<TOptions>(name)))));
 
     /// <summary>This catalogue plus a method that reads its section itself (its options are recorded as written).</summary>
     public MethodCatalog With(string name, Func<MethodSettings, ITrainingMethod> factory) =>
         new(entries.SetItem(name, new MethodEntry(factory,
-            s => s.Sections.TryGetValue(name, out var section) ? JsonNode.Parse(section.GetRawText()) : null, null, null)));
+            s => s.Sections.TryGetValue(name, out var section) ? JsonNode.Parse(section.GetRawText()) : null, null)));
 
     /// <summary>Whether <paramref name="name"/> is registered.</summary>
     public bool Contains(string name) => entries.ContainsKey(name);
@@ -92,10 +86,6 @@ public sealed class MethodCatalog
     /// <summary>Fingerprints of the files method <paramref name="name"/>'s options name (see <see cref="With{TOptions}"/>), or null.</summary>
     public JsonObject? Inputs(string name, MethodSettings settings) => Entry(name).Inputs?.Invoke(settings);
 
-    /// <summary>The settings <c>rlmix bench</c> times method <paramref name="name"/> with (see <see cref="With{TOptions}"/>).</summary>
-    public MethodSettings ForBench(string name, MethodSettings settings, int blockSteps) =>
-        Entry(name).ForBench is { } adapt ? adapt(settings, blockSteps) : settings;
-
     MethodEntry Entry(string name) =>
         entries.TryGetValue(name, out var e)
             ? e
@@ -104,6 +94,5 @@ public sealed class MethodCatalog
     sealed record MethodEntry(
         Func<MethodSettings, ITrainingMethod> Create,
         Func<MethodSettings, JsonNode?> Resolve,
-        Func<MethodSettings, int, MethodSettings>? ForBench,
         Func<MethodSettings, JsonObject?>? Inputs);
 }

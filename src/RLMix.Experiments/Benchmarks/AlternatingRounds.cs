@@ -56,10 +56,12 @@ public static class AlternatingRounds
     /// Runs warm-up rounds, then at least <paramref name="minRounds"/> timed rounds; with <paramref name="precision"/>,
     /// more rounds until its rule says stop (<see cref="PrecisionRule"/>), else exactly <paramref name="minRounds"/>.
     /// <paramref name="clock"/> runs a block and returns its wall time in ms (a stopwatch by default; tests pass a
-    /// synthetic one); the time cap counts the timed blocks' times as the clock gives them.
+    /// synthetic one); the time cap counts the timed blocks' times as the clock gives them. Entries with
+    /// <paramref name="charges"/> are judged (warm-up, precision) with them (<see cref="RoundTimes"/>).
     /// </summary>
     public static GroupRun Run(string group, IReadOnlyList<TimedEntry> entries, int? reference, int minRounds, int steps,
-        WarmupCriterion warmup, Action<string> progress, Func<Action, double>? clock = null, PrecisionCheck? precision = null)
+        WarmupCriterion warmup, Action<string> progress, Func<Action, double>? clock = null, PrecisionCheck? precision = null,
+        IReadOnlyList<Charge>? charges = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minRounds, 1);
         clock ??= WallClock;
@@ -67,7 +69,7 @@ public static class AlternatingRounds
         progress($"{group}: warm-up rounds over {string.Join(", ", entries.Select(e => e.Name))} ({warmup.Describe(series)})");
         long block = 0;
         var recorder = new Recorder(entries, reference, steps, clock);
-        var warm = new RoundTimes(entries.Count, reference);
+        var warm = new RoundTimes(entries.Count, reference, charges: charges);
         recorder.Open(warm, block);
         bool stable = false;
         int warmRounds = 0;
@@ -79,7 +81,7 @@ public static class AlternatingRounds
         }
         progress($"{group}: warm-up {(stable ? "stable" : "NOT stable (cap reached)")} after {warmRounds} rounds; timing "
             + (precision is null ? $"{minRounds}" : $"at least {minRounds}") + $" alternating rounds of {steps} step(s) per entry");
-        var times = new RoundTimes(entries.Count, reference, warm.LastReference);
+        var times = new RoundTimes(entries.Count, reference, warm.LastReference, charges);
         recorder.ElapsedMs = 0;
         var (rounds, stop, wide) = precision is null
             ? (RunFixed(recorder, times, minRounds, warmRounds, block), PrecisionRule.Fixed, (IReadOnlyList<(string Name, double Width)>)[])

@@ -25,7 +25,7 @@ public sealed record BenchOptions
     /// </summary>
     public int Steps { get; init; } = 45;
 
-    /// <summary>Consecutive steps of a method per timed sample (the sample is their mean); RL-Mix's agent updates once per block. The default value is 4.</summary>
+    /// <summary>Consecutive steps of a method per timed sample (the sample is their mean). The default value is 4.</summary>
     public int BlockSteps { get; init; } = 4;
 
     /// <summary>When each group stops adding timed rounds after the minimum (<see cref="Steps"/>). The default value is <see cref="PrecisionRule"/>'s defaults.</summary>

@@ -65,14 +65,23 @@ public sealed record PrecisionReport(double Target, int MaxRounds, double MaxMin
 /// around it in the same round), with the bootstrap 95% interval and the quartiles of those per-round ratios,
 /// which <paramref name="RoundRatios"/> lists in round order. <paramref name="OutlierRoundFraction"/>: the share of
 /// rounds outside Tukey's fences (<see cref="RatioSummary.OutlierFraction"/>), kept in the median and interval.
+/// A method with periodic work (<paramref name="Charged"/>) is reported with its share of it in every round.
 /// </summary>
 public sealed record MethodTiming(string Method, double MedianMs, double RatioToVanilla, double[] RatioCi95, double[] RatioQuartiles, double IntervalWidth, bool WideInterval,
-    double[] RoundRatios, double OutlierRoundFraction)
+    double[] RoundRatios, double OutlierRoundFraction, ChargedWork? Charged = null)
 {
     /// <summary>From the entry's per-round times, its per-round ratios to vanilla and their summary.</summary>
-    public static MethodTiming From(string method, IReadOnlyList<double> times, double[] ratios, RatioSummary r, double wide) =>
-        new(method, BenchStatistics.Median(times), r.Median, [r.Low, r.High], [r.Q25, r.Q75], r.RelativeWidth, r.RelativeWidth > wide, ratios, r.OutlierFraction);
+    public static MethodTiming From(string method, IReadOnlyList<double> times, double[] ratios, RatioSummary r, double wide, ChargedWork? charged = null) =>
+        new(method, BenchStatistics.Median(times), r.Median, [r.Low, r.High], [r.Q25, r.Q75], r.RelativeWidth, r.RelativeWidth > wide, ratios, r.OutlierFraction, charged);
 }
+
+/// <summary>
+/// The periodic work charged to a method's step (<see cref="Training.IPeriodicWork"/>): the part that timed one unit
+/// of it on its own in the same rounds, the units charged per step and how they follow from the method's options,
+/// and the step without the charge: its median time, its per-round ratios to vanilla and their median. The method's
+/// round ratio is the one without plus <paramref name="UnitsPerStep"/> times the part's in the same round.
+/// </summary>
+public sealed record ChargedWork(string Part, double UnitsPerStep, string Basis, double MedianMsWithout, double RatioToVanillaWithout, double[] RoundRatiosWithout);
 
 /// <summary>
 /// The median over rounds of <paramref name="Method"/>'s time over <paramref name="To"/>'s in the same round, with its

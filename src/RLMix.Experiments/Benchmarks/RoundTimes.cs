@@ -1,12 +1,21 @@
 namespace RLMix.Experiments.Benchmarks;
 
 /// <summary>
+/// Entry <paramref name="Entry"/>'s step is charged <paramref name="PerStep"/> times entry <paramref name="Part"/>'s
+/// time: a method's periodic work, timed on its own in the same rounds (<see cref="Training.IPeriodicWork"/>).
+/// </summary>
+public sealed record Charge(int Entry, int Part, double PerStep);
+
+/// <summary>
 /// The per-step times of a group of entries over rounds (<see cref="AlternatingRounds"/>): for every entry
 /// other than the reference, its time in each round and, with a reference, the two reference blocks that
-/// flank it; for the reference, all its blocks.
+/// flank it; for the reference, all its blocks. An entry with a <see cref="Charge"/> is reported with it:
+/// its time in a round plus the charge's share of the part's time in the same round, its ratio to the
+/// reference likewise the sum of the two flanked ratios.
 /// </summary>
 public sealed class RoundTimes
 {
+    readonly Dictionary<int, Charge> charges;
     readonly List<double>[] times;
     readonly List<double>[] before;
     readonly List<double>[] after;
@@ -14,9 +23,13 @@ public sealed class RoundTimes
     int pending = -1;
 
     /// <summary>An empty record of <paramref name="entries"/> entries; <paramref name="lastReference"/> is the reference block that precedes the first round (from the warm-up).</summary>
-    internal RoundTimes(int entries, int? reference, double? lastReference = null)
+    internal RoundTimes(int entries, int? reference, double? lastReference = null, IReadOnlyList<Charge>? charges = null)
     {
         Reference = reference;
+        this.charges = (charges ?? []).ToDictionary(c => c.Entry);
+        foreach (var c in this.charges.Values)
+            if (c.Entry == reference || c.Part == reference || c.Entry == c.Part || this.charges.ContainsKey(c.Part) || c.Part < 0 || c.Part >= entries || c.PerStep < 0)
+                throw new ArgumentException($"A charge must take a part of its own, not the reference, at a rate of at least 0: {c}.", nameof(charges));
         times = Enumerable.Range(0, entries).Select(_ => new List<double>()).ToArray();
         before = Enumerable.Range(0, entries).Select(_ => new List<double>()).ToArray();
         after = Enumerable.Range(0, entries).Select(_ => new List<double>()).ToArray();
@@ -53,26 +66,39 @@ public sealed class RoundTimes
         LastReference = ms;
     }
 
-    /// <summary>Entry <paramref name="entry"/>'s time per step in each round; for the reference, every one of its blocks.</summary>
-    public IReadOnlyList<double> Times(int entry) => entry == Reference ? referenceBlocks : times[entry];
+    /// <summary>
+    /// Entry <paramref name="entry"/>'s time per step in each round, with its charge unless <paramref name="charged"/> is
+    /// false; for the reference, every one of its blocks.
+    /// </summary>
+    public IReadOnlyList<double> Times(int entry, bool charged = true) =>
+        entry == Reference ? referenceBlocks
+        : charged && charges.TryGetValue(entry, out var c) ? times[entry].Select((t, r) => t + c.PerStep * times[c.Part][r]).ToArray()
+        : times[entry];
 
     /// <summary>
     /// Per-round ratios of <paramref name="entry"/> to <paramref name="to"/>. With a reference, each entry's
     /// ratio to the reference is taken against its flanking blocks, and a ratio between two other entries is
     /// the quotient of their ratios to the reference in the round. Without one, the times in the same round.
+    /// Charged entries with their charges unless <paramref name="charged"/> is false.
     /// </summary>
-    public double[] Ratios(int entry, int to)
+    public double[] Ratios(int entry, int to, bool charged = true)
     {
-        if (Reference is not { } v) return BenchStatistics.PerRoundRatios(times[entry], times[to]);
-        var a = ToReference(entry, v);
+        if (Reference is not { } v) return BenchStatistics.PerRoundRatios(Times(entry, charged), Times(to, charged));
+        var a = ToReference(entry, v, charged);
         if (to == v) return a;
-        var b = ToReference(to, v);
+        var b = ToReference(to, v, charged);
         return a.Select((x, r) => x / b[r]).ToArray();
     }
 
-    double[] ToReference(int entry, int v) =>
-        entry == v ? Enumerable.Repeat(1.0, Rounds).ToArray() : BenchStatistics.FlankedRatios(times[entry], before[entry], after[entry]);
+    double[] ToReference(int entry, int v, bool charged)
+    {
+        if (entry == v) return Enumerable.Repeat(1.0, Rounds).ToArray();
+        var own = BenchStatistics.FlankedRatios(times[entry], before[entry], after[entry]);
+        if (!charged || !charges.TryGetValue(entry, out var c)) return own;
+        var part = BenchStatistics.FlankedRatios(times[c.Part], before[c.Part], after[c.Part]);
+        return own.Select((x, r) => x + c.PerStep * part[r]).ToArray();
+    }
 
     /// <summary>The series the warm-up judges for an entry: its per-round ratios to the reference, or its per-step times without one.</summary>
-    public IReadOnlyList<double> Series(int entry) => Reference is { } v ? Ratios(entry, v) : times[entry];
+    public IReadOnlyList<double> Series(int entry) => Reference is { } v ? Ratios(entry, v) : Times(entry);
 }

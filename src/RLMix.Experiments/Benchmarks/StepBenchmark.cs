@@ -15,7 +15,9 @@ namespace RLMix.Experiments.Benchmarks;
 /// architecture, starting from the same briefly trained weights, on the same real batches, in short
 /// alternating rounds in one process, a vanilla block between any two others: each method's ratio to vanilla
 /// is taken against the two vanilla blocks around it and the report gives the median over rounds with a
-/// bootstrap 95% interval, so that a load that changes between or during rounds does not skew the ratios. Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
+/// bootstrap 95% interval, so that a load that changes between or during rounds does not skew the ratios. A method's
+/// periodic work (RL-Mix's PPO update) is timed on its own in the same rounds and charged to each of its steps at the rate
+/// its options give (<see cref="IPeriodicWork"/>). Also times the parts of a step (saliency pass, Co-Mixup's clean backward, a
 /// BCE step) in the same rounds, the mixers on their own (Co-Mixup serial against parallel, on the model's
 /// saliency and on blob-shaped saliency), and memory growth.
 /// </summary>
@@ -43,12 +45,21 @@ public static class StepBenchmark
 
         progress($"Data: fashion-mnist-mini; pre-training the model for {o.PretrainSteps} steps");
         using var data = BenchData.Create(o, device);
-        var runners = names.Select(n => new Runner(n, methods.Create(n, Settings(methods, n, o)), o, data, device)).ToList();
+        var runners = names.Select(n => new Runner(n, methods.Create(n, o.MethodOptions ?? MethodSettings.Defaults), o, data, device)).ToList();
         using var probes = new Probes(o, data, device);
         try
         {
-            var entries = runners.Select(r => new TimedEntry(r.Name, r.Block))
-                .Concat(probes.Entries()).ToList();
+            var entries = runners.Select(r => new TimedEntry(r.Name, r.Block)).ToList();
+            // A method's periodic work (RL-Mix's PPO update) is a part of its own, one unit per step of a block, and the
+            // method's step is charged the units its options give each step, round by round.
+            var charges = new List<Charge>();
+            for (int i = 0; i < runners.Count; i++)
+                if (runners[i].Work is { } work)
+                {
+                    charges.Add(new Charge(i, entries.Count, work.PerStep));
+                    entries.Add(new TimedEntry(WorkPart(runners[i]), (_, steps) => { for (int k = 0; k < steps; k++) work.Run(); }));
+                }
+            entries.AddRange(probes.Entries());
             // Every ratio the steps group reports: methods and in-round parts to vanilla, and the pairs of interest.
             var tracked = Enumerable.Range(1, entries.Count - 1).Select(i => new TrackedRatio(entries[i].Name, i, 0)).ToList();
             foreach (var (method, to) in PairsOfInterest)
@@ -56,13 +67,18 @@ public static class StepBenchmark
                     tracked.Add(new TrackedRatio($"{method}/{to}", a, b));
             // Vanilla (entry 0) flanks every other entry's block: each ratio is taken against the vanilla blocks around it.
             var (rounds, stepWarmup, stepSampling) = AlternatingRounds.Run("steps", entries, reference: 0, o.Steps, o.BlockSteps, o.Warmup, progress,
-                precision: new PrecisionCheck(o.Precision, tracked, o.BootstrapResamples, seed));
+                precision: new PrecisionCheck(o.Precision, tracked, o.BootstrapResamples, seed), charges: charges);
             var wide = new List<string>();
             var timings = new List<MethodTiming>();
             for (int i = 0; i < runners.Count; i++)
             {
                 var ratios = rounds.Ratios(i, 0);
-                var t = MethodTiming.From(runners[i].Name, rounds.Times(i), ratios, BenchStatistics.SummarizeRatios(ratios, o.BootstrapResamples, seed), o.WideInterval);
+                var without = rounds.Ratios(i, 0, charged: false);
+                var charged = runners[i].Work is { } work
+                    ? new ChargedWork(WorkPart(runners[i]), work.PerStep, work.Basis, BenchStatistics.Median(rounds.Times(i, charged: false)),
+                        BenchStatistics.Median(without), without)
+                    : null;
+                var t = MethodTiming.From(runners[i].Name, rounds.Times(i), ratios, BenchStatistics.SummarizeRatios(ratios, o.BootstrapResamples, seed), o.WideInterval, charged);
                 timings.Add(t);
                 if (t.WideInterval) wide.Add(t.Method);
             }
@@ -193,20 +209,19 @@ public static class StepBenchmark
         return new MemoryGrowth(r.Name, rss0, Rss(), managed0, managed1, live0, live1, steps);
     }
 
-    /// <summary>
-    /// Method settings of the benchmark: the given ones, adapted by the method's registration
-    /// (<see cref="MethodCatalog.ForBench"/>) so that periodic work such as RL-Mix's PPO update falls once into every
-    /// timed block of <see cref="BenchOptions.BlockSteps"/> steps and the time per step includes its share.
-    /// </summary>
-    static MethodSettings Settings(MethodCatalog methods, string name, BenchOptions o) =>
-        methods.ForBench(name, o.MethodOptions ?? MethodSettings.Defaults, o.BlockSteps);
+    /// <summary>The part that times one unit of a method's periodic work, e.g. <c>rlmix-ppo-minibatch-update</c>.</summary>
+    static string WorkPart(Runner r) => $"{r.Name}-{r.Work!.Name}";
 
     static Batch BatchOf(BenchData data, long block, int k) => data.Batches[(int)((block * 7 + k) % data.Batches.Count)];
 
-    /// <summary>One method with its own model (from the trained weights), trainer and generator.</summary>
+    /// <summary>
+    /// One method with its own model (from the trained weights), trainer and generator, and its periodic work
+    /// (<see cref="IPeriodicWork"/>), which its steps then leave out.
+    /// </summary>
     sealed class Runner : IDisposable
     {
         public readonly string Name;
+        public readonly PeriodicWorkUnit? Work;
         readonly ClassifierModel model;
         readonly ITrainingMethod method;
         readonly Trainer trainer;
@@ -223,6 +238,7 @@ public static class StepBenchmark
             model.to(device);
             this.method = method;
             method.Attach(model, o.Seed + 2);
+            Work = (method as IPeriodicWork)?.DeferPeriodicWork(o.BatchSize, NumClasses);
             // A long schedule so the learning rate stays moderate over the benchmark's steps.
             trainer = new Trainer(model, new TrainerOptions(), stepsPerEpoch: 1000, epochs: 10, method.ExtraParameters);
             generator = new Generator((ulong)o.Seed + 1);   // CPU, as in training: the mixers draw on the CPU
@@ -240,6 +256,7 @@ public static class StepBenchmark
 
         public void Dispose()
         {
+            Work?.Dispose();
             method.Dispose();
             trainer.Dispose();
             model.Dispose();

@@ -35,6 +35,37 @@ public sealed class AlternatingRoundsTests
     }
 
     [Fact]
+    public void AChargedEntry_IsReportedWithItsShareOfThePart_RoundByRound()
+    {
+        // Same blocks as above; A (entry 1) is charged 0.25 of B (entry 2) per step, as RL-Mix's step is charged its PPO minibatches.
+        var (times, entries) = Scripted([100, 150, 110, 240, 120, 260, 130, 200, 140]);
+        var (rounds, _, _) = AlternatingRounds.Run("t", entries, reference: 0, minRounds: 2, steps: 1, NoWarmup, _ => { }, times,
+            charges: [new Charge(1, 2, 0.25)]);
+
+        Assert.Equal([150 + 0.25 * 240, 200 + 0.25 * 260], rounds.Times(1));
+        Assert.Equal([150.0, 200.0], rounds.Times(1, charged: false));
+        Assert.Equal([240.0, 260.0], rounds.Times(2));
+        // A's flanked ratio plus a quarter of B's: A sat between 100 and 110, B between 110 and 120 (round 0).
+        AssertClose([150 / 105.0 + 0.25 * 240 / 115.0, 200 / 135.0 + 0.25 * 260 / 125.0], rounds.Ratios(1, 0));
+        AssertClose([150 / 105.0, 200 / 135.0], rounds.Ratios(1, 0, charged: false));
+        AssertClose([240 / 115.0, 260 / 125.0], rounds.Ratios(2, 0));
+        AssertClose([(150 / 105.0 + 0.25 * 240 / 115.0) / (240 / 115.0), (200 / 135.0 + 0.25 * 260 / 125.0) / (260 / 125.0)], rounds.Ratios(1, 2));
+    }
+
+    [Theory]
+    [InlineData(0, 2, 0.5)]    // the reference cannot be charged
+    [InlineData(1, 0, 0.5)]    // nor charged to an entry
+    [InlineData(1, 1, 0.5)]    // an entry is not its own part
+    [InlineData(1, 3, 0.5)]    // no such entry
+    [InlineData(1, 2, -0.1)]   // a negative rate
+    public void AChargeThatIsNotAPartOfItsOwn_IsRefused(int entry, int part, double perStep)
+    {
+        var (times, entries) = Scripted([100, 150, 110, 240, 120]);
+        Assert.Throws<ArgumentException>(() => AlternatingRounds.Run("t", entries, reference: 0, minRounds: 1, steps: 1, NoWarmup, _ => { }, times,
+            charges: [new Charge(entry, part, perStep)]));
+    }
+
+    [Fact]
     public void Ratios_WithoutAReference_AreTakenBetweenBlocksOfTheSameRound()
     {
         // Round 0: A 10, B 30; round 1: B 45, A 15.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using RLMix.Configuration;
 using RLMix.Experiments.Benchmarks;
 using RLMix.Methods;
+using RLMix.Training;
 
 namespace RLMix.Experiments.Tests.Benchmarks;
 
@@ -44,6 +45,39 @@ public sealed class StepBenchmarkTests
         Assert.Equal(1e9, precision.GetProperty("target").GetDouble());
         Assert.Equal("precision_reached", precision.GetProperty("groups")[0].GetProperty("stop").GetString());
         Assert.Equal(comixup.OutlierRoundFraction, json.RootElement.GetProperty("methods")[1].GetProperty("outlier_round_fraction").GetDouble());
+    }
+
+    [Fact]
+    public void RLMixsPpoUpdate_IsTimedOnItsOwn_AndChargedToEveryStepAtTheRateOfItsOptions()
+    {
+        // n_steps 4, minibatch 2, 3 epochs: 3 x 2 / 4 = 1.5 minibatch updates per step. The rollout fills within the
+        // bench's steps; the runner drops it instead of training (the update is the part).
+        var options = MethodSettings.Defaults.With("rlmix", "n_steps", 4).With("rlmix", "batch_size", 2).With("rlmix", "n_epochs", 3);
+        var report = StepBenchmark.Run(TestMethods.Catalog, new BenchOptions
+        {
+            Methods = ["vanilla", "rlmix"], BatchSize = 8, Image = [1, 32, 32], Steps = 3, BlockSteps = 2,
+            Warmup = new(MaxRounds: 0), PretrainSteps = 2, MemorySteps = 0, BootstrapResamples = 50,
+            Precision = new(Target: 1e9), MethodOptions = options,
+        });
+
+        var rlmix = report.Methods.Single(m => m.Method == "rlmix");
+        var charged = Assert.IsType<ChargedWork>(rlmix.Charged);
+        Assert.Equal(("rlmix-ppo-minibatch-update", 1.5), (charged.Part, charged.UnitsPerStep));
+        Assert.Equal("n_epochs 3 x ceil(n_steps 4 / batch_size 2) minibatches per 4 steps", charged.Basis);
+        var part = report.Parts.Single(p => p.Name == charged.Part);
+        Assert.Equal("vanilla", part.RatioTo);
+        Assert.Equal(3, part.RoundRatios!.Length);
+        // Every round's ratio is the step's without the update plus 1.5 times the part's in that round.
+        Assert.Equal(3, charged.RoundRatiosWithout.Length);
+        for (int r = 0; r < 3; r++) Assert.Equal(charged.RoundRatiosWithout[r] + 1.5 * part.RoundRatios[r], rlmix.RoundRatios[r], 12);
+        Assert.Equal(BenchStatistics.Median(charged.RoundRatiosWithout), charged.RatioToVanillaWithout, 12);
+        Assert.True(rlmix.RatioToVanilla > charged.RatioToVanillaWithout);
+        Assert.True(rlmix.MedianMs > charged.MedianMsWithout);
+        Assert.Null(report.Methods.Single(m => m.Method == "vanilla").Charged);
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(report, ConfigFile.JsonOptions));
+        Assert.Equal(1.5, json.RootElement.GetProperty("methods")[1].GetProperty("charged").GetProperty("units_per_step").GetDouble());
+        Assert.False(json.RootElement.GetProperty("methods")[0].TryGetProperty("charged", out _));
     }
 
     [Fact]
