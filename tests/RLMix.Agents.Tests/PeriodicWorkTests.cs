@@ -21,11 +21,13 @@ public sealed class PeriodicWorkTests
     public void UnitsPerStep_AreTheUpdatesMinibatchesOverTheRollout(int nSteps, int batchSize, int nEpochs, double expected) =>
         Assert.Equal(expected, PpoMinibatchWork.PerStep(PpoOptions.Default with { NSteps = nSteps, BatchSize = batchSize, NEpochs = nEpochs }), 15);
 
-    [Fact]
-    public void AsManyUnitsAsAnUpdateHasMinibatches_AreExactlyOneUpdate()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // per-image credit: a reward column per image
+    public void AsManyUnitsAsAnUpdateHasMinibatches_AreExactlyOneUpdate(bool perImageCredit)
     {
         // 10 steps in minibatches of 4 (the last of 2), 3 epochs: 9 minibatches.
-        var options = PpoOptions.Default with { NSteps = 10, BatchSize = 4, NEpochs = 3 };
+        var options = PpoOptions.Default with { NSteps = 10, BatchSize = 4, NEpochs = 3, PerImageCredit = perImageCredit };
         using var updated = PpoMinibatchWork.StandIn(Spec, options, seed: 5);
         using var unitAgent = PpoMinibatchWork.StandIn(Spec, options, seed: 5);
         using var shortAgent = PpoMinibatchWork.StandIn(Spec, options, seed: 5);
