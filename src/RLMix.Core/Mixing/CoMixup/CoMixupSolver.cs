@@ -38,8 +38,9 @@
 //     energies so that the max-flow is exact and ties are resolved exactly as gco resolves them; the
 //     resolution (1e-5 on costs of order 1/n) is far below anything that matters.
 // 11. Unary: c = -(saliency average-pooled to the grid, normalized to sum 1 per image). A_c: L1
-//     distance between the argmax locations of the saliency average-pooled with kernel 8, stride 1,
-//     rescaled per partition to sum m; A = (1-omega) I + omega A_c. (CoMixup.Solve builds these.)
+//     distance between the argmax locations of the saliency average-pooled with kernel 8, stride 1
+//     (as window sums in float64: CoMixup.SalientLocations), rescaled per partition to sum m;
+//     A = (1-omega) I + omega A_c. (CoMixup.Solve builds these.)
 // 12. Batch partition: consecutive chunks of 20, each with m = m' = chunk size; the last may be smaller.
 // Guards added here (the official code yields NaN or fails): a partition whose A_c sums to zero (all
 // argmax locations equal, or one image) uses A = (1-omega) I; an image with zero total saliency gets
