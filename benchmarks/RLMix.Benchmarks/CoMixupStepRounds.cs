@@ -21,7 +21,8 @@ namespace RLMix.Benchmarks;
 /// <remarks>
 /// Entries, each on its own model from the same briefly trained weights (fashion-mnist-mini padded to 32x32 over
 /// 3 channels, 8 batches cycled, as <c>rlmix bench</c>), in alternating rounds with vanilla between any two:
-/// the Co-Mixup step (<see cref="CoMixupMethod"/>); the same step with a clock between its phases (clean
+/// the Co-Mixup step (<see cref="CoMixupMethod"/>; also with its partitions forced onto 2 threads and solved serially);
+/// the same step with a clock between its phases (clean
 /// pass, solve, mixing tensors, mixed forward and loss, backward and optimizer step), so that the phases add
 /// up to the step; and the parts as <c>rlmix bench</c> times them (clean forward+backward, a BCE step on the
 /// clean batch, the mixing on the pre-trained model's saliency of one batch). Every ratio is to the mean of
@@ -67,6 +68,9 @@ public static class CoMixupStepRounds
         var coParallel = new CoMixupMethod(new CoMixupOptions { MaxDegreeOfParallelism = 2 });
         var cpModel = Model(); var cpTrainer = TrainerOf(cpModel); var cpGen = new Generator(2);
         int cpStep = 0;
+        var coSerial = new CoMixupMethod(new CoMixupOptions { ParallelPartitions = false });
+        var csModel = Model(); var csTrainer = TrainerOf(csModel); var csGen = new Generator(2);
+        int csStep = 0;
         var pModel = Model(); var pTrainer = TrainerOf(pModel);
         var bce = SoftTargetLoss.Of(TrainingLoss.Bce);
         var mixer = new CoMixupMixer(new CoMixupOptions());
@@ -112,6 +116,7 @@ public static class CoMixupStepRounds
             ("comixup-step", b => co.TrainStep(cTrainer, b, new MethodStep(1, cStep++, NumClasses, cGen)).Dispose()),
             ("comixup-step-instrumented", b => { Instrumented(b); iStep++; }),
             ("comixup-step-parallel", b => coParallel.TrainStep(cpTrainer, b, new MethodStep(1, cpStep++, NumClasses, cpGen)).Dispose()),
+            ("comixup-step-serial", b => coSerial.TrainStep(csTrainer, b, new MethodStep(1, csStep++, NumClasses, csGen)).Dispose()),
             ("part-clean", b =>
             {
                 CoMixupMethod.CleanPass(pTrainer, b, cleanLambda: 1, NumClasses);
@@ -207,6 +212,7 @@ public static class CoMixupStepRounds
             "comixup-step", "part-clean", "part-bce-step", "part-mixing-fixed");
         PerRound("instrumented step - step", i => R("comixup-step-instrumented", i) - R("comixup-step", i), "comixup-step-instrumented", "comixup-step");
         PerRound("parallel step - step", i => R("comixup-step-parallel", i) - R("comixup-step", i), "comixup-step-parallel", "comixup-step");
+        PerRound("step - serial step", i => R("comixup-step", i) - R("comixup-step-serial", i), "comixup-step", "comixup-step-serial");
         PerRound("clean - clean without input gradient", i => R("part-clean", i) - R("part-clean-no-input-grad", i), "part-clean", "part-clean-no-input-grad");
 
         Console.WriteLine();

@@ -129,7 +129,8 @@ public static class StepBenchmark
     /// (solver and tensor work) serial, parallel (2 threads, forced) and as configured by default (the
     /// automatic rule of <see cref="CoMixup.PartitionThreads"/>), on the trained model's saliency of a real
     /// batch and on blob-shaped saliency; parallel and default as ratios to serial. Then the solver alone on
-    /// one partition of 20 (blob) and the cost of starting and joining parallel partitions with empty bodies.
+    /// one partition of 20 (blob) and the cost of running parallel partitions (<see cref="HedgedPartitions"/>,
+    /// one helper) with empty bodies.
     /// </summary>
     static (List<PartTiming>, WarmupGroup, SamplingGroup) MixingParts(BenchOptions o, BenchData data, Device device, int seed, List<string> wide, Action<string> progress)
     {
@@ -171,8 +172,8 @@ public static class StepBenchmark
         var onePartition = new CoMixupOptions { ParallelPartitions = false, PartitionSize = m };
         actions.Add(("comixup-solver-per-partition-blob", () => CoMixup.Solve(part, onePartition, solveSeed++)));
         int partitions = (o.BatchSize + 19) / 20;
-        var forked = new ParallelOptions { MaxDegreeOfParallelism = 2 };
-        actions.Add(("parallel-partitions-overhead", () => Parallel.For(0, partitions, forked, _ => { })));
+        var emptyResults = Enumerable.Range(0, partitions).Select(p => (object)p).ToArray(); // allocated once, outside the timing
+        actions.Add(("parallel-partitions-overhead", () => HedgedPartitions.Run(partitions, 1, () => 0, (p, _, _) => emptyResults[p])));
 
         var entries = actions.Select(a => new TimedEntry(a.Name, (_, steps) => { for (int k = 0; k < steps; k++) a.Action(); })).ToList();
         // Co-Mixup's parallel and default mixing as ratios to serial on the same saliency; the other entries report times only.

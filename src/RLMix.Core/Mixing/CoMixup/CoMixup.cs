@@ -105,64 +105,48 @@ public static class CoMixup
         var cols = salientCol.ToArray();
         var partitions = (batch + m - 1) / m;
 
-        void SolveOne(int p, CoMixupSolver solver)
+        // Each partition's labeling, by whichever thread finished it first (HedgedPartitions): the same labels either way.
+        int[]? SolveOne(int p, CoMixupSolver solver, Func<bool> stop)
         {
             var start = p * m;
             var size = Math.Min(m, batch - start);
             var a = Compatibility(rows.AsSpan(start, size), cols.AsSpan(start, size), options.Omega);
             var random = new Random(PartitionSeed(seed, p));
-            var f = first.AsSpan(start * n, size * n);
-            var s = second.AsSpan(start * n, size * n);
-            solver.SolvePartition(cost.AsSpan(start * n, size * n), a, random, f, s);
-            for (var idx = 0; idx < size * n; idx++) { f[idx] += start; s[idx] += start; }
+            var labels = new int[2 * size * n]; // first, then second
+            solver.SolvePartition(cost.AsSpan(start * n, size * n), a, random, labels.AsSpan(0, size * n), labels.AsSpan(size * n), stop);
+            return stop() ? null : labels;
         }
 
         var threads = PartitionThreads(options, partitions, Environment.ProcessorCount);
-        if (threads > 1)
+        var solved = HedgedPartitions.Run(partitions, threads - 1, () => new CoMixupSolver(options, gridHeight, gridWidth), SolveOne);
+        for (var p = 0; p < partitions; p++)
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-            Parallel.For(0, partitions, parallel,
-                () => new CoMixupSolver(options, gridHeight, gridWidth),
-                (p, _, solver) => { SolveOne(p, solver); return solver; },
-                _ => { });
-        }
-        else
-        {
-            var solver = new CoMixupSolver(options, gridHeight, gridWidth);
-            for (var p = 0; p < partitions; p++) SolveOne(p, solver);
+            var start = p * m;
+            var size = solved[p].Length / (2 * n);
+            for (var idx = 0; idx < size * n; idx++)
+            {
+                first[start * n + idx] = solved[p][idx] + start;
+                second[start * n + idx] = solved[p][size * n + idx] + start;
+            }
         }
         return new CoMixupAssignment(batch, gridHeight, gridWidth, m, first, second);
     }
 
-    /// <summary>Fewest partitions for which the automatic rule of <see cref="PartitionThreads"/> goes parallel.</summary>
-    public const int MinParallelPartitions = 3;
-
-    /// <summary>Fewest cores for which the automatic rule of <see cref="PartitionThreads"/> goes parallel.</summary>
-    public const int MinParallelCores = 3;
-
     /// <summary>
     /// Threads that solve a batch's <paramref name="partitions"/> (1: one after another). Serial when
     /// <see cref="CoMixupOptions.ParallelPartitions"/> is off or there is one partition. An explicit
-    /// <see cref="CoMixupOptions.MaxDegreeOfParallelism"/> is honoured (up to one thread per partition).
-    /// Automatic (-1): serial on fewer than <see cref="MinParallelCores"/> cores or fewer than
-    /// <see cref="MinParallelPartitions"/> partitions, else one thread per partition up to the cores.
-    /// Why: on 2 cores the second core is shared with libtorch's workers and the rest of the process: idle,
-    /// forced parallel partitions measured 0.87-0.99x serial (<c>rlmix bench</c>, part
-    /// <c>comixup-mixing-per-batch-parallel</c> against <c>-serial</c>), under load anywhere from 0.55x to 1.8x
-    /// per round (and 26 vs 15 ms per i.i.d. batch in issue 15), so only serial is never slower than serial;
-    /// with one or two partitions the start and join of the threads buys at most one partition's time.
-    /// In a training step the solve follows a libtorch op, after which libgomp's worker spins (5.6-5.9 ms of CPU with
-    /// the default GOMP_SPINCOUNT, none with <c>GOMP_SPINCOUNT=10000</c> or <c>OMP_WAIT_POLICY=passive</c>) on the core
-    /// the second partition thread needs; by CPU time the parallel path itself costs no more than serial (speed.md, round 5).
+    /// <see cref="CoMixupOptions.MaxDegreeOfParallelism"/> is honoured (up to one thread per partition); automatic
+    /// (-1): one thread per partition up to the cores. The calling thread never waits for the others
+    /// (<see cref="HedgedPartitions"/>): on 2 cores the second one is shared with libgomp's spinning worker and
+    /// whatever else runs, and a static split there was measured up to 1.8x slower than serial under load.
     /// The result never depends on it.
     /// </summary>
     public static int PartitionThreads(CoMixupOptions options, int partitions, int processorCount)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!options.ParallelPartitions || partitions < 2) return 1;
-        if (options.MaxDegreeOfParallelism >= 1) return Math.Min(options.MaxDegreeOfParallelism, partitions);
-        if (processorCount < MinParallelCores || partitions < MinParallelPartitions) return 1;
-        return Math.Min(processorCount, partitions);
+        var limit = options.MaxDegreeOfParallelism >= 1 ? options.MaxDegreeOfParallelism : processorCount;
+        return Math.Clamp(limit, 1, partitions);
     }
 
     /// <summary>

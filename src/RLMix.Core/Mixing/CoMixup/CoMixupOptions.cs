@@ -66,10 +66,10 @@ public sealed record CoMixupOptions
     /// <summary>Kernel of the stride-1 average pooling of the saliency whose argmax locates each input's salient region (for A_c). The default value is 8.</summary>
     public int CompatibilityKernel { get; init; } = 8;
 
-    /// <summary>Allow solving partitions on parallel CPU threads (where it pays: see <see cref="CoMixup.PartitionThreads"/>); results do not depend on it. The default value is true.</summary>
+    /// <summary>Allow solving partitions on parallel CPU threads (see <see cref="CoMixup.PartitionThreads"/>); results do not depend on it. The default value is true.</summary>
     public bool ParallelPartitions { get; init; } = true;
 
-    /// <summary>Threads for partitions when <see cref="ParallelPartitions"/> is on; -1 lets <see cref="CoMixup.PartitionThreads"/> decide (serial on 2 cores or with few partitions). The default value is -1.</summary>
+    /// <summary>Threads for partitions when <see cref="ParallelPartitions"/> is on; -1 lets <see cref="CoMixup.PartitionThreads"/> decide (one per partition up to the cores; the calling thread never waits for the others). The default value is -1.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>

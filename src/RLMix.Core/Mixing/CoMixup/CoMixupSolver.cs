@@ -120,7 +120,16 @@ public sealed class CoMixupSolver
     /// local to the partition, see <see cref="CoMixupObjective"/>). <paramref name="random"/> supplies
     /// the Dirichlet prior and the initialization.
     /// </summary>
-    public CoMixupPartitionStats SolvePartition(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, Random random, Span<int> first, Span<int> second)
+    public CoMixupPartitionStats SolvePartition(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, Random random, Span<int> first, Span<int> second) =>
+        SolvePartition(unaryCost, compatibility, random, first, second, stop: null);
+
+    /// <summary>
+    /// As <see cref="SolvePartition(ReadOnlySpan{double}, ReadOnlySpan{double}, Random, Span{int}, Span{int})"/>, but
+    /// abandoned between two outputs' cuts once <paramref name="stop"/> returns true: the labeling is then incomplete
+    /// and the returned objective is NaN. Used when another thread may finish the same partition first
+    /// (<see cref="HedgedPartitions"/>).
+    /// </summary>
+    public CoMixupPartitionStats SolvePartition(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, Random random, Span<int> first, Span<int> second, Func<bool>? stop)
     {
         ArgumentNullException.ThrowIfNull(random);
         var m = CheckShapes(unaryCost, compatibility, first, second);
@@ -134,7 +143,7 @@ public sealed class CoMixupSolver
         var prior = lambda.AsSpan(0, m);
         Dirichlet.Sample(random, options.Alpha, prior);
         for (var idx = 0; idx < first.Length; idx++) first[idx] = random.Next(m);
-        return SolveFrom(unaryCost, compatibility, prior, first, second);
+        return SolveFrom(unaryCost, compatibility, prior, first, second, stop);
     }
 
     /// <summary>
@@ -157,7 +166,7 @@ public sealed class CoMixupSolver
         givenTopThree = topThree?.GetEnumerator();
         try
         {
-            var stats = SolveFrom(unaryCost, compatibility, prior, first, second);
+            var stats = SolveFrom(unaryCost, compatibility, prior, first, second, stop: null);
             if (givenTopThree?.MoveNext() == true) throw new ArgumentException("More top-three choices were given than the solver made multi-label cuts.", nameof(topThree));
             return stats;
         }
@@ -180,7 +189,7 @@ public sealed class CoMixupSolver
     }
 
     // Algorithm 1 from the initial labeling in first (one input per cell) and the prior draw.
-    private CoMixupPartitionStats SolveFrom(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, ReadOnlySpan<double> prior, Span<int> first, Span<int> second)
+    private CoMixupPartitionStats SolveFrom(ReadOnlySpan<double> unaryCost, ReadOnlySpan<double> compatibility, ReadOnlySpan<double> prior, Span<int> first, Span<int> second, Func<bool>? stop)
     {
         var n = cells;
         var m = prior.Length;
@@ -223,6 +232,7 @@ public sealed class CoMixupSolver
             iterations++;
             for (var j = 0; j < m; j++)
             {
+                if (stop?.Invoke() == true) return new CoMixupPartitionStats(iterations, double.NaN, moves);
                 var zFirst = first.Slice(j * n, n);
                 var zSecond = second.Slice(j * n, n);
                 var count = labelCount.AsSpan(0, m);

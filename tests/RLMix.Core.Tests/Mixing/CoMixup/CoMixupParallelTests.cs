@@ -7,12 +7,11 @@ namespace RLMix.Core.Tests.Mixing.CoMixup;
 public sealed class CoMixupParallelTests
 {
     [Theory]
-    [InlineData(true, -1, 5, 2, 1)]  // 2 cores: serial
-    [InlineData(true, -1, 5, 8, 5)]  // one thread per partition
-    [InlineData(true, -1, 5, 4, 4)]  // up to the cores
-    [InlineData(true, -1, 2, 8, 1)]  // too few partitions
-    [InlineData(true, -1, 3, 3, 3)]
-    [InlineData(true, 2, 5, 2, 2)]   // an explicit degree is honoured
+    [InlineData(true, -1, 5, 2, 2)]  // one thread per partition up to the cores
+    [InlineData(true, -1, 5, 8, 5)]
+    [InlineData(true, -1, 2, 8, 2)]
+    [InlineData(true, -1, 5, 1, 1)]  // one core
+    [InlineData(true, 2, 5, 8, 2)]   // an explicit degree is honoured
     [InlineData(true, 8, 3, 2, 3)]   // ... up to one thread per partition
     [InlineData(true, 4, 1, 8, 1)]   // one partition
     [InlineData(false, 4, 5, 8, 1)]  // parallel partitions off
@@ -33,5 +32,41 @@ public sealed class CoMixupParallelTests
         var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed: 9);
         Assert.Equal(serial.First, parallel.First);
         Assert.Equal(serial.Second, parallel.Second);
+    }
+
+    [Fact]
+    public void Solve_OnMoreThreadsThanCores_GivesTheSerialAssignment_EveryTime()
+    {
+        // 8 threads on this machine's cores: helpers that start late or lose the race to the caller's copy.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(12);
+        var saliency = rand([130, 8, 8], generator: generator).pow(4); // 7 partitions, the last of 10
+        var options = new CoMixupOptions { PartitionSize = 20, BlockGrid = 4 };
+        var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed: 4);
+        for (var run = 0; run < 5; run++)
+        {
+            var hedged = CoMixupFunctions.Solve(saliency, options with { MaxDegreeOfParallelism = 8 }, seed: 4);
+            Assert.Equal(serial.First, hedged.First);
+            Assert.Equal(serial.Second, hedged.Second);
+        }
+    }
+
+    [Fact]
+    public void SolvePartition_StoppedBeforeItsFirstCut_ReturnsAtOnce()
+    {
+        var options = new CoMixupOptions { PartitionSize = 4, BlockGrid = 2 };
+        var solver = new CoMixupSolver(options, 2, 2);
+        var cost = Enumerable.Range(0, 16).Select(k => -k / 16.0).ToArray();
+        var a = CoMixupFunctions.Compatibility([0, 1, 2, 3], [0, 0, 1, 1], options.Omega);
+        var first = new int[16];
+        var second = new int[16];
+        var calls = 0;
+        var stats = solver.SolvePartition(cost, a, new Random(1), first, second, () => ++calls > 0);
+        Assert.Equal(0, stats.SwapMoves);
+        Assert.True(double.IsNaN(stats.Objective));
+        Assert.Equal(1, calls);
+        var full = solver.SolvePartition(cost, a, new Random(1), first, second, stop: null);
+        Assert.True(full.SwapMoves > 0);
+        Assert.False(double.IsNaN(full.Objective));
     }
 }
