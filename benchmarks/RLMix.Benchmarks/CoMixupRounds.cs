@@ -9,7 +9,8 @@ using static RLMix.Benchmarks.RoundsCommand;
 namespace RLMix.Benchmarks;
 
 /// <summary>
-/// Co-Mixup's solver on one batch, serial against parallel partitions, in alternating rounds:
+/// Co-Mixup's solver on one batch, serial against hedged partitions with a .NET thread-pool helper and with libtorch's
+/// worker as the helper (the default, <see cref="OpenMpTeam"/>), in alternating rounds:
 /// <c>dotnet run -c Release --project benchmarks/RLMix.Benchmarks -- comixup [--rounds 20] [--reps 5] [--batch 100]
 /// [--saliency blob,iid] [--threads 2] [--torch-before]</c>.
 /// </summary>
@@ -37,10 +38,10 @@ public static class CoMixupRounds
         var kinds = Arg(args, "--saliency", "blob,iid").Split(',');
         torch.set_num_threads(threads);
         var serial = new CoMixupOptions { ParallelPartitions = false };
-        var parallel = new CoMixupOptions { MaxDegreeOfParallelism = 2 };
+        var pool = new CoMixupOptions { UseTorchThreads = false };
         var automatic = new CoMixupOptions();
-        string[] names = ["serial", "parallel", "default"];
-        var variants = new[] { serial, parallel, automatic };
+        string[] names = ["serial", "thread-pool helper", "default"];
+        var variants = new[] { serial, pool, automatic };
         using var convInput = torch.rand([100, 3, 32, 32], generator: new torch.Generator(1));
         using var convWeight = torch.rand([32, 3, 3, 3], generator: new torch.Generator(2));
         Console.WriteLine($"batch {batch}, {rounds} rounds of {reps} batches per variant, {torch.get_num_threads()} torch thread(s), " +
@@ -125,7 +126,7 @@ public static class CoMixupRounds
                 $"| {kind} | {string.Join(", ", med.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))} | {total:F2} | {best:F2} | {best / total:F3} |"));
         }
         Console.WriteLine("Wall clock:");
-        Console.WriteLine("| saliency | serial ms/batch | parallel (2 threads) / serial, median | min-max | default / serial, median | min-max |");
+        Console.WriteLine("| saliency | serial ms/batch | thread-pool helper / serial, median | min-max | default (libtorch's worker) / serial, median | min-max |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         wallRows.ForEach(Console.WriteLine);
         Console.WriteLine("CPU clocks, per batch (medians over rounds; process / serial: median of per-round ratios [95% bootstrap]):");

@@ -21,7 +21,8 @@ namespace RLMix.Benchmarks;
 /// <remarks>
 /// Entries, each on its own model from the same briefly trained weights (fashion-mnist-mini padded to 32x32 over
 /// 3 channels, 8 batches cycled, as <c>rlmix bench</c>), in alternating rounds with vanilla between any two:
-/// the Co-Mixup step (<see cref="CoMixupMethod"/>; also with its partitions forced onto 2 threads and solved serially);
+/// the Co-Mixup step (<see cref="CoMixupMethod"/>; also with a .NET thread-pool helper instead of libtorch's worker, and
+/// with its partitions solved serially);
 /// the same step with a clock between its phases (clean
 /// pass, solve, mixing tensors, mixed forward and loss, backward and optimizer step), so that the phases add
 /// up to the step; and the parts as <c>rlmix bench</c> times them (clean forward+backward, a BCE step on the
@@ -65,9 +66,9 @@ public static class CoMixupStepRounds
         var co = new CoMixupMethod(new CoMixupOptions());
         var cModel = Model(); var cTrainer = TrainerOf(cModel); var cGen = new Generator(2);
         var iModel = Model(); var iTrainer = TrainerOf(iModel); var iGen = new Generator(2);
-        var coParallel = new CoMixupMethod(new CoMixupOptions { MaxDegreeOfParallelism = 2 });
-        var cpModel = Model(); var cpTrainer = TrainerOf(cpModel); var cpGen = new Generator(2);
-        int cpStep = 0;
+        var coPool = new CoMixupMethod(new CoMixupOptions { UseTorchThreads = false });
+        var cplModel = Model(); var cplTrainer = TrainerOf(cplModel); var cplGen = new Generator(2);
+        int cplStep = 0;
         var coSerial = new CoMixupMethod(new CoMixupOptions { ParallelPartitions = false });
         var csModel = Model(); var csTrainer = TrainerOf(csModel); var csGen = new Generator(2);
         int csStep = 0;
@@ -115,7 +116,7 @@ public static class CoMixupStepRounds
             ("vanilla", b => vanilla.TrainStep(vTrainer, b, new MethodStep(1, vStep++, NumClasses, vGen)).Dispose()),
             ("comixup-step", b => co.TrainStep(cTrainer, b, new MethodStep(1, cStep++, NumClasses, cGen)).Dispose()),
             ("comixup-step-instrumented", b => { Instrumented(b); iStep++; }),
-            ("comixup-step-parallel", b => coParallel.TrainStep(cpTrainer, b, new MethodStep(1, cpStep++, NumClasses, cpGen)).Dispose()),
+            ("comixup-step-pool", b => coPool.TrainStep(cplTrainer, b, new MethodStep(1, cplStep++, NumClasses, cplGen)).Dispose()),
             ("comixup-step-serial", b => coSerial.TrainStep(csTrainer, b, new MethodStep(1, csStep++, NumClasses, csGen)).Dispose()),
             ("part-clean", b =>
             {
@@ -211,7 +212,7 @@ public static class CoMixupStepRounds
         PerRound("step - (clean + bce + mixing parts)", i => R("comixup-step", i) - R("part-clean", i) - R("part-bce-step", i) - R("part-mixing-fixed", i),
             "comixup-step", "part-clean", "part-bce-step", "part-mixing-fixed");
         PerRound("instrumented step - step", i => R("comixup-step-instrumented", i) - R("comixup-step", i), "comixup-step-instrumented", "comixup-step");
-        PerRound("parallel step - step", i => R("comixup-step-parallel", i) - R("comixup-step", i), "comixup-step-parallel", "comixup-step");
+        PerRound("step - pool step", i => R("comixup-step", i) - R("comixup-step-pool", i), "comixup-step", "comixup-step-pool");
         PerRound("step - serial step", i => R("comixup-step", i) - R("comixup-step-serial", i), "comixup-step", "comixup-step-serial");
         PerRound("clean - clean without input gradient", i => R("part-clean", i) - R("part-clean-no-input-grad", i), "part-clean", "part-clean-no-input-grad");
 

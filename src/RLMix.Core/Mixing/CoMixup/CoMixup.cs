@@ -118,7 +118,8 @@ public static class CoMixup
         }
 
         var threads = PartitionThreads(options, partitions, Environment.ProcessorCount);
-        var solved = HedgedPartitions.Run(partitions, threads - 1, () => new CoMixupSolver(options, gridHeight, gridWidth), SolveOne);
+        HelperTeam? team = options.UseTorchThreads && OpenMpTeam.Fits(threads) ? OpenMpTeam.Run : null;
+        var solved = HedgedPartitions.Run(partitions, threads - 1, () => new CoMixupSolver(options, gridHeight, gridWidth), SolveOne, team);
         for (var p = 0; p < partitions; p++)
         {
             var start = p * m;
@@ -136,10 +137,10 @@ public static class CoMixup
     /// Threads that solve a batch's <paramref name="partitions"/> (1: one after another). Serial when
     /// <see cref="CoMixupOptions.ParallelPartitions"/> is off or there is one partition. An explicit
     /// <see cref="CoMixupOptions.MaxDegreeOfParallelism"/> is honoured (up to one thread per partition); automatic
-    /// (-1): one thread per partition up to the cores. The calling thread never waits for the others
-    /// (<see cref="HedgedPartitions"/>): on 2 cores the second one is shared with libgomp's spinning worker and
-    /// whatever else runs, and a static split there was measured up to 1.8x slower than serial under load.
-    /// The result never depends on it.
+    /// (-1): one thread per partition up to the cores. The calling thread never waits for a slow helper
+    /// (<see cref="HedgedPartitions"/>): a static split was measured up to 1.8x slower than serial under load. The
+    /// helpers are libtorch's own CPU workers when <see cref="CoMixupOptions.UseTorchThreads"/> and
+    /// <see cref="OpenMpTeam.Fits"/> allow, else .NET thread-pool threads. The result never depends on it.
     /// </summary>
     public static int PartitionThreads(CoMixupOptions options, int partitions, int processorCount)
     {

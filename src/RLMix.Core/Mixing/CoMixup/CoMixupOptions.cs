@@ -73,6 +73,14 @@ public sealed record CoMixupOptions
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
     /// <summary>
+    /// Run the helper partitions on libtorch's own CPU worker threads (libgomp's, on Linux, when libtorch has at least as
+    /// many threads: <see cref="OpenMpTeam"/>) rather than on .NET thread-pool threads. After the clean backward those
+    /// workers spin for several ms; a thread-pool helper would share a core with one. Results do not depend on it.
+    /// The default value is true.
+    /// </summary>
+    public bool UseTorchThreads { get; init; } = true;
+
+    /// <summary>
     /// Weight of the clean-input loss whose parameter gradient is kept and added to the mixed loss's
     /// (the official <c>clean_lam</c>; the saliency comes from the same backward pass). 0 takes the
     /// saliency from an input-only gradient and trains on the mixed loss alone. The default value is 1.0.

@@ -52,6 +52,28 @@ public sealed class CoMixupParallelTests
     }
 
     [Fact]
+    public void Solve_OnLibtorchsWorkers_AndOnThreadPoolHelpers_GivesTheSerialAssignment_EveryTime()
+    {
+        // Right after a 2-thread libtorch op, as in a training step: libgomp's worker is spinning when the solve starts.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(13);
+        var saliency = rand([100, 8, 8], generator: generator).pow(4); // 5 partitions
+        var options = new CoMixupOptions { PartitionSize = 20, BlockGrid = 4, MaxDegreeOfParallelism = 2 };
+        var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed: 6);
+        var weight = rand([16, 1, 3, 3], generator: generator);
+        for (var run = 0; run < 5; run++)
+        {
+            foreach (var torchThreads in new[] { true, false })
+            {
+                nn.functional.conv2d(saliency.unsqueeze(1), weight, padding: [1, 1]).sum().item<float>();
+                var hedged = CoMixupFunctions.Solve(saliency, options with { UseTorchThreads = torchThreads }, seed: 6);
+                Assert.Equal(serial.First, hedged.First);
+                Assert.Equal(serial.Second, hedged.Second);
+            }
+        }
+    }
+
+    [Fact]
     public void SolvePartition_StoppedBeforeItsFirstCut_ReturnsAtOnce()
     {
         var options = new CoMixupOptions { PartitionSize = 4, BlockGrid = 2 };

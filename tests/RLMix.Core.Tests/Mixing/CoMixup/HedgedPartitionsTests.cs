@@ -11,13 +11,21 @@ public sealed class HedgedPartitionsTests
 
     static Result Square(int item) => new(item * item, Environment.CurrentManagedThreadId);
 
-    static void OnNewThread(Action run) => new Thread(() => run()) { IsBackground = true }.Start();
+    // Each helper on a thread of its own, started before the caller's work.
+    static void OnNewThreads(int helpers, Action caller, Action helper)
+    {
+        for (var h = 0; h < helpers; h++) new Thread(() => helper()) { IsBackground = true }.Start();
+        caller();
+    }
+
+    // A team whose helpers never start: it counts the helpers it was asked for.
+    static HelperTeam NeverStarting(Action<int> count) => (helpers, caller, _) => { count(helpers); caller(); };
 
     [Fact]
     public void NoHelpers_TheCallerSolvesEveryItem_AndStartsNoThread()
     {
         var started = 0;
-        var results = HedgedPartitions.Run(5, 0, () => 0, (i, _, _) => Square(i), _ => started++);
+        var results = HedgedPartitions.Run(5, 0, () => 0, (i, _, _) => Square(i), NeverStarting(n => started += n));
         Assert.Equal([0, 1, 4, 9, 16], results.Select(r => r.Value));
         Assert.All(results, r => Assert.Equal(Environment.CurrentManagedThreadId, r.Thread));
         Assert.Equal(0, started);
@@ -27,7 +35,7 @@ public sealed class HedgedPartitionsTests
     public void AHelperThatNeverStarts_CostsNothing_TheCallerSolvesEveryItem()
     {
         var started = 0;
-        var results = HedgedPartitions.Run(5, 1, () => 0, (i, _, _) => Square(i), _ => started++);
+        var results = HedgedPartitions.Run(5, 1, () => 0, (i, _, _) => Square(i), NeverStarting(n => started += n));
         Assert.Equal(1, started);
         Assert.Equal([0, 1, 4, 9, 16], results.Select(r => r.Value));
     }
@@ -36,7 +44,7 @@ public sealed class HedgedPartitionsTests
     public void HelpersAreNeverMoreThanItemsMinusOne()
     {
         var started = 0;
-        HedgedPartitions.Run(3, 8, () => 0, (i, _, _) => Square(i), _ => started++);
+        HedgedPartitions.Run(3, 8, () => 0, (i, _, _) => Square(i), NeverStarting(n => started += n));
         Assert.Equal(2, started);
     }
 
@@ -60,7 +68,7 @@ public sealed class HedgedPartitionsTests
             }
             if (i == 0) Assert.True(helperClaimed.Wait(Timeout), "the helper did not start");
             return Square(i);
-        }, OnNewThread);
+        }, OnNewThreads);
 
         Assert.Equal([0, 1, 4, 9], results.Select(r => r.Value));
         Assert.All(results, r => Assert.Equal(caller, r.Thread));
@@ -99,7 +107,7 @@ public sealed class HedgedPartitionsTests
             }
             callerCopyStopped = true;
             return null;
-        }, OnNewThread);
+        }, OnNewThreads);
 
         Assert.Equal([0, 1, 4], results.Select(r => r.Value));
         Assert.True(callerCopyStopped);
@@ -120,7 +128,7 @@ public sealed class HedgedPartitionsTests
             }
             if (i == 0) Assert.True(helperFailed.Wait(Timeout), "the helper did not start");
             return Square(i);
-        }, OnNewThread);
+        }, OnNewThreads);
         Assert.Equal([0, 1, 4, 9], results.Select(r => r.Value));
     }
 
@@ -150,7 +158,7 @@ public sealed class HedgedPartitionsTests
             if (Environment.CurrentManagedThreadId != caller) helperWorked.Set();
             else if (i == 0) Assert.True(helperWorked.Wait(Timeout), "the helper did not start");
             return Square(i);
-        }, OnNewThread);
+        }, OnNewThreads);
         Assert.Equal([0, 1, 4, 9, 16, 25], results.Select(r => r.Value));
         Assert.Equal(2, locals.Count);
         // At most one thread per local (the caller's stays empty when a quick helper took every item first).
