@@ -21,17 +21,26 @@ public sealed class CoMixupParallelTests
         Assert.Equal(expected, CoMixupFunctions.PartitionThreads(options, partitions, cores));
     }
 
+    // Solves `runs` times with `options` (each after `before`, if given) and checks every labeling against the serial one.
+    static void AssertSerialAssignment(Tensor saliency, CoMixupOptions options, long seed, int runs = 1, Action? before = null)
+    {
+        var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed);
+        for (var run = 0; run < runs; run++)
+        {
+            before?.Invoke();
+            var solved = CoMixupFunctions.Solve(saliency, options, seed);
+            Assert.Equal(serial.First, solved.First);
+            Assert.Equal(serial.Second, solved.Second);
+        }
+    }
+
     [Fact]
     public void Solve_ForcedParallel_GivesTheSerialAssignment()
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(11);
         var saliency = rand([45, 8, 8], generator: generator); // 3 partitions of up to 20
-        var options = new CoMixupOptions { PartitionSize = 20, BlockGrid = 4 };
-        var parallel = CoMixupFunctions.Solve(saliency, options with { MaxDegreeOfParallelism = 2 }, seed: 9);
-        var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed: 9);
-        Assert.Equal(serial.First, parallel.First);
-        Assert.Equal(serial.Second, parallel.Second);
+        AssertSerialAssignment(saliency, new CoMixupOptions { PartitionSize = 20, BlockGrid = 4, MaxDegreeOfParallelism = 2 }, seed: 9);
     }
 
     [Fact]
@@ -41,14 +50,7 @@ public sealed class CoMixupParallelTests
         using var scope = NewDisposeScope();
         using var generator = new Generator(12);
         var saliency = rand([130, 8, 8], generator: generator).pow(4); // 7 partitions, the last of 10
-        var options = new CoMixupOptions { PartitionSize = 20, BlockGrid = 4 };
-        var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed: 4);
-        for (var run = 0; run < 5; run++)
-        {
-            var hedged = CoMixupFunctions.Solve(saliency, options with { MaxDegreeOfParallelism = 8 }, seed: 4);
-            Assert.Equal(serial.First, hedged.First);
-            Assert.Equal(serial.Second, hedged.Second);
-        }
+        AssertSerialAssignment(saliency, new CoMixupOptions { PartitionSize = 20, BlockGrid = 4, MaxDegreeOfParallelism = 8 }, seed: 4, runs: 5);
     }
 
     [Fact]
@@ -58,19 +60,11 @@ public sealed class CoMixupParallelTests
         using var scope = NewDisposeScope();
         using var generator = new Generator(13);
         var saliency = rand([100, 8, 8], generator: generator).pow(4); // 5 partitions
-        var options = new CoMixupOptions { PartitionSize = 20, BlockGrid = 4, MaxDegreeOfParallelism = 2 };
-        var serial = CoMixupFunctions.Solve(saliency, options with { ParallelPartitions = false }, seed: 6);
         var weight = rand([16, 1, 3, 3], generator: generator);
-        for (var run = 0; run < 5; run++)
-        {
-            foreach (var torchThreads in new[] { true, false })
-            {
-                nn.functional.conv2d(saliency.unsqueeze(1), weight, padding: [1, 1]).sum().item<float>();
-                var hedged = CoMixupFunctions.Solve(saliency, options with { UseTorchThreads = torchThreads }, seed: 6);
-                Assert.Equal(serial.First, hedged.First);
-                Assert.Equal(serial.Second, hedged.Second);
-            }
-        }
+        void TorchOp() => nn.functional.conv2d(saliency.unsqueeze(1), weight, padding: [1, 1]).sum().item<float>();
+        var options = new CoMixupOptions { PartitionSize = 20, BlockGrid = 4, MaxDegreeOfParallelism = 2 };
+        AssertSerialAssignment(saliency, options with { UseTorchThreads = true }, seed: 6, runs: 5, before: TorchOp);
+        AssertSerialAssignment(saliency, options with { UseTorchThreads = false }, seed: 6, runs: 5, before: TorchOp);
     }
 
     [Fact]
